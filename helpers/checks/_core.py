@@ -1,0 +1,177 @@
+"""Building blocks for exercise checks; lesson modules combine them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+RIGHT, WRONG, MALFORMED, TODO = "✅", "❌", "⚠️", "✏️"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The result of a check: ``ok`` for tests, a one-line ``message`` for the learner."""
+
+    ok: bool
+    message: str
+    kind: str = "right"  # right | wrong | malformed | unanswered
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def right(message: str = "Correct!") -> Feedback:
+    """Return positive feedback."""
+    return Feedback(True, f"{RIGHT} {message}", "right")
+
+
+def wrong(message: str, hint: str | None = None) -> Feedback:
+    """Return feedback for a wrong answer, with an optional hint."""
+    text = f"{WRONG} Not quite: {message}"
+    if hint:
+        text += f" Hint: {hint}"
+    return Feedback(False, text, "wrong")
+
+
+def malformed(message: str) -> Feedback:
+    """Return feedback for an answer of the wrong type or shape."""
+    return Feedback(False, f"{MALFORMED} {message}", "malformed")
+
+
+def unanswered(answer: Any, what: str = "your answer") -> Feedback | None:
+    """Return 'not answered yet' feedback if ``answer`` is ``...`` or ``None``, else None."""
+    if answer is ... or answer is None:
+        return Feedback(False, f"{TODO} Not answered yet: replace the ... with {what}, "
+                               "then run this cell again.", "unanswered")
+    return None
+
+
+def _type_name(x: Any) -> str:
+    return type(x).__name__
+
+
+def check_number(answer: Any, expected: float, *, what: str, rtol: float = 1e-3,
+                 atol: float = 1e-6, hint: str | None = None) -> Feedback:
+    """Compare a single number with ``expected`` within a tolerance."""
+    if (todo := unanswered(answer, what)) is not None:
+        return todo
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.item()
+    if isinstance(answer, bool) or not isinstance(answer, int | float | np.number):
+        return malformed(f"{what} should be a single number, but you gave a "
+                         f"{_type_name(answer)}: {answer!r:.60}.")
+    if not np.isfinite(answer):
+        return wrong(f"{what} is {answer}, which is not a finite number.", hint)
+    if np.isclose(float(answer), expected, rtol=rtol, atol=atol):
+        return right(f"Correct: {what} is {expected:.6g}.")
+    direction = "too large" if answer > expected else "too small"
+    return wrong(f"{what} = {float(answer):.6g} is {direction}.", hint)
+
+
+def check_integer(answer: Any, expected: int, *, what: str, hint: str | None = None) -> Feedback:
+    """Compare a whole number with ``expected`` exactly."""
+    if (todo := unanswered(answer, what)) is not None:
+        return todo
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.item()
+    if isinstance(answer, float) and answer.is_integer():
+        answer = int(answer)
+    if isinstance(answer, bool) or not isinstance(answer, int | np.integer):
+        return malformed(f"{what} should be a whole number (int), but you gave a "
+                         f"{_type_name(answer)}: {answer!r:.60}.")
+    if int(answer) == expected:
+        return right(f"Correct: {what} is {expected}.")
+    direction = "too large" if answer > expected else "too small"
+    return wrong(f"{what} = {int(answer)} is {direction}.", hint)
+
+
+def check_array(answer: Any, expected: np.ndarray, *, what: str, rtol: float = 1e-5,
+                atol: float = 1e-6, hint: str | None = None, order_matters: bool = True,
+                ) -> Feedback:
+    """Compare an array with ``expected``: shape first, then values within a tolerance."""
+    if (todo := unanswered(answer, what)) is not None:
+        return todo
+    expected = np.asarray(expected)
+    if not isinstance(answer, np.ndarray | list | tuple) and not hasattr(answer, "numpy"):
+        return malformed(f"{what} should be an array of shape {expected.shape}, but you gave "
+                         f"a {_type_name(answer)}.")
+    try:
+        got = np.asarray(answer.numpy() if hasattr(answer, "numpy") else answer, dtype=float)
+    except (TypeError, ValueError):
+        return malformed(f"{what} should be an array of numbers of shape {expected.shape}; "
+                         "yours could not be read as numbers.")
+    if got.shape != expected.shape:
+        return malformed(f"{what} should have shape {expected.shape}, but yours has shape "
+                         f"{got.shape}.")
+    if not order_matters:
+        got, expected = np.sort(got, axis=None), np.sort(expected, axis=None)
+    if np.allclose(got, expected, rtol=rtol, atol=atol):
+        return right(f"Correct: {what} matches.")
+    bad = ~np.isclose(got, expected, rtol=rtol, atol=atol)
+    return wrong(f"{int(bad.sum())} of {bad.size} values of {what} differ "
+                 f"(largest difference {np.nanmax(np.abs(got - expected)):.3g}).", hint)
+
+
+def check_choice(answer: Any, expected: str, *, options: Sequence[str], what: str,
+                 hint: str | None = None) -> Feedback:
+    """Compare a choice among ``options`` (case-insensitive) with ``expected``."""
+    if (todo := unanswered(answer, what)) is not None:
+        return todo
+    if not isinstance(answer, str):
+        return malformed(f"{what} should be one of the strings {list(options)}, "
+                         f"but you gave a {_type_name(answer)}.")
+    norm = answer.strip().lower()
+    if norm not in [o.lower() for o in options]:
+        return malformed(f"'{answer}' is not one of the options {list(options)}.")
+    if norm == expected.lower():
+        return right(f"Correct: {expected}.")
+    return wrong(f"'{answer}' is not the best choice.", hint)
+
+
+def check_function(fn: Any, cases: Iterable[tuple[tuple[Any, ...], Any]], *, what: str,
+                   rtol: float = 1e-5, atol: float = 1e-7, hint: str | None = None) -> Feedback:
+    """Call a learner's function on each case's arguments and compare with the expected value."""
+    if (todo := unanswered(fn, what)) is not None:
+        return todo
+    if not callable(fn):
+        return malformed(f"{what} should be a function (def ...), but you gave a "
+                         f"{_type_name(fn)}.")
+    for args, expected in cases:
+        shown = ", ".join(_short(a) for a in args)
+        try:
+            got = fn(*args)
+        except Exception as exc:  # the learner's code failed: report, don't raise
+            return malformed(f"{what} raised {type(exc).__name__}: {exc} when called with "
+                             f"({shown}).")
+        if got is None:
+            return malformed(f"{what} returned None for ({shown}); did you forget `return`?")
+        expected = np.asarray(expected)
+        try:
+            got_arr = np.asarray(got.numpy() if hasattr(got, "numpy") else got, dtype=float)
+        except (TypeError, ValueError):
+            return malformed(f"{what} returned a {_type_name(got)} that is not numeric.")
+        if got_arr.shape != expected.shape:
+            return malformed(f"{what}({shown}) returned shape {got_arr.shape}, expected "
+                             f"{expected.shape}.")
+        if not np.allclose(got_arr, expected, rtol=rtol, atol=atol, equal_nan=True):
+            return wrong(f"{what}({shown}) gave {_short(got_arr)}, expected "
+                         f"{_short(expected)}.", hint)
+    return right(f"Correct: {what} gives the expected values.")
+
+
+def _short(x: Any) -> str:
+    """A short printable form of an argument or result."""
+    if isinstance(x, np.ndarray):
+        if x.size <= 6:
+            return np.array2string(x, precision=4, separator=", ")
+        return f"array of shape {x.shape}"
+    return repr(x)[:40]
+
+
+Check = Callable[..., Feedback]

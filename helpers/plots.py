@@ -1,0 +1,211 @@
+"""The series' plot style and the figures several lessons share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+# One colour per digit, used for 0-9 in every lesson (matplotlib's tab10).
+DIGIT_COLORS: tuple[str, ...] = tuple(mpl.colormaps["tab10"].colors)  # type: ignore[attr-defined]
+IMAGE_CMAP = "gray_r"  # ink dark on white paper
+
+STYLE: dict[str, object] = {
+    "figure.dpi": 80,
+    "savefig.dpi": 80,
+    "figure.figsize": (6.4, 3.6),
+    "figure.autolayout": False,
+    "figure.constrained_layout.use": True,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": "medium",
+    "axes.prop_cycle": mpl.cycler(color=list(DIGIT_COLORS)),
+    "image.cmap": IMAGE_CMAP,
+    "font.size": 10,
+    "legend.frameon": False,
+}
+
+
+def set_style() -> None:
+    """Apply the series' matplotlib style (called by ``setup_notebook``)."""
+    mpl.rcParams.update(STYLE)
+
+
+def digit_color(digit: int) -> str:
+    """Return the series' colour for a digit 0-9."""
+    if not 0 <= int(digit) <= 9:
+        raise ValueError(f"digit must be 0-9, got {digit}.")
+    return DIGIT_COLORS[int(digit)]
+
+
+def _check_images(images: np.ndarray, name: str = "images") -> np.ndarray:
+    """Return images as an (N, 28, 28) array or raise a clear error."""
+    images = np.asarray(images)
+    if images.ndim == 2 and images.shape[1] == 784:
+        images = images.reshape(-1, 28, 28)
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 784), got {images.shape}.")
+    if len(images) == 0:
+        raise ValueError(f"{name} is empty; pass at least one image.")
+    return images
+
+
+def show_digits(images: np.ndarray, labels: Sequence[int] | np.ndarray | None = None, *,
+                titles: Sequence[str] | None = None, ncols: int = 10,
+                size: float = 0.9, suptitle: str | None = None) -> Figure:
+    """Show images in a grid, each titled with its label (or a given title), colour-coded."""
+    images = _check_images(images)
+    n = len(images)
+    if labels is not None and len(labels) != n:
+        raise ValueError(f"labels has {len(labels)} entries but there are {n} images.")
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles has {len(titles)} entries but there are {n} images.")
+    if ncols < 1:
+        raise ValueError(f"ncols must be >= 1, got {ncols}.")
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        ax.imshow(images[i], cmap=IMAGE_CMAP, vmin=0, vmax=images.max() or 1)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=8)
+        elif labels is not None:
+            ax.set_title(str(int(labels[i])), color=digit_color(int(labels[i])), fontsize=10)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+def show_pixels(image: np.ndarray, title: str | None = None) -> Figure:
+    """Show one 28x28 image as a heat map with every pixel's value written in it."""
+    image = np.asarray(image)
+    if image.shape == (784,):
+        image = image.reshape(28, 28)
+    if image.shape != (28, 28):
+        raise ValueError(f"image must have shape (28, 28) or (784,), got {image.shape}.")
+    fig, ax = plt.subplots(figsize=(9, 9))
+    ax.imshow(image, cmap=IMAGE_CMAP)
+    ax.grid(False)
+    threshold = image.max() / 2 if image.max() else 1
+    fmt = "{:d}" if np.issubdtype(image.dtype, np.integer) else "{:.1f}"
+    for (r, c), v in np.ndenumerate(image):
+        if v:
+            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=5.5,
+                    color="white" if v > threshold else "black")
+    ax.set_xticks(range(0, 28, 4))
+    ax.set_yticks(range(0, 28, 4))
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def bar_counts(counts: Mapping[str, np.ndarray], title: str = "Images per digit") -> Figure:
+    """Grouped bars of per-digit counts, one group per named split (e.g. train, test)."""
+    if not counts:
+        raise ValueError("counts is empty; pass e.g. {'train': counts_train}.")
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    width = 0.8 / len(counts)
+    for k, (name, c) in enumerate(counts.items()):
+        c = np.asarray(c)
+        if c.shape != (10,):
+            raise ValueError(f"counts['{name}'] must have 10 entries (digits 0-9), got {c.shape}.")
+        ax.bar(np.arange(10) + (k - (len(counts) - 1) / 2) * width, c, width, label=name,
+               color=DIGIT_COLORS, alpha=1.0 if k == 0 else 0.55,
+               edgecolor="black", linewidth=0.3)
+    ax.set_xticks(range(10))
+    ax.set_xlabel("digit")
+    ax.set_ylabel("images")
+    ax.set_title(title)
+    ax.legend()
+    return fig
+
+
+def learning_curves(history: Mapping[str, Sequence[float]],
+                    metrics: Sequence[str] = ("loss", "accuracy"),
+                    title: str | None = None) -> Figure:
+    """Plot training and validation curves per epoch from a Keras-style history dict."""
+    if hasattr(history, "history"):
+        history = history.history  # accept a keras History object too
+    missing = [m for m in metrics if m not in history]
+    if missing:
+        raise ValueError(f"history has no {missing}; it has {sorted(history)}.")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
+    for ax, m in zip(axes.flat, metrics, strict=True):
+        epochs = np.arange(1, len(history[m]) + 1)
+        ax.plot(epochs, history[m], "o-", ms=3, label="training", color="C0")
+        if f"val_{m}" in history:
+            ax.plot(epochs, history[f"val_{m}"], "s-", ms=3, label="validation", color="C1")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(m)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int = 10) -> np.ndarray:
+    """Return counts[i, j] = number of images of true class i predicted as class j."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(f"y_true and y_pred must be 1-D and of the same length, got "
+                         f"{y_true.shape} and {y_pred.shape}.")
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if y.size and (y.min() < 0 or y.max() >= num_classes):
+            raise ValueError(f"{name} must hold class ids 0-{num_classes - 1}, "
+                             f"got {y.min()}..{y.max()}.")
+    counts = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(counts, (y_true.astype(int), y_pred.astype(int)), 1)
+    return counts
+
+
+def plot_confusion(counts: np.ndarray, title: str = "Confusion matrix (test set)") -> Figure:
+    """Show a confusion matrix with counts written in the cells; the diagonal is muted."""
+    counts = np.asarray(counts)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+        raise ValueError(f"counts must be a square matrix, got shape {counts.shape}.")
+    off = counts.astype(float).copy()
+    np.fill_diagonal(off, np.nan)
+    fig, ax = plt.subplots(figsize=(5.4, 4.6))
+    im = ax.imshow(off, cmap="Reds")
+    ax.grid(False)
+    for (i, j), v in np.ndenumerate(counts):
+        ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
+                color="black" if i != j else "gray")
+    n = len(counts)
+    ax.set_xticks(range(n))
+    ax.set_yticks(range(n))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title(title)
+    fig.colorbar(im, ax=ax, shrink=0.8, label="errors")
+    return fig
+
+
+def probability_bars(probs: np.ndarray, true_label: int | None = None,
+                     ax: plt.Axes | None = None) -> plt.Axes:
+    """Bar chart of 10 predicted probabilities; the true digit's bar is outlined."""
+    probs = np.asarray(probs, dtype=float)
+    if probs.shape != (10,):
+        raise ValueError(f"probs must have shape (10,), got {probs.shape}.")
+    if np.any(probs < 0) or not np.isclose(probs.sum(), 1.0, atol=1e-3):
+        raise ValueError("probs must be non-negative and sum to 1 (apply softmax first).")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 2.4))
+    bars = ax.bar(range(10), probs, color=DIGIT_COLORS)
+    if true_label is not None:
+        bars[int(true_label)].set_edgecolor("black")
+        bars[int(true_label)].set_linewidth(2)
+    ax.set_xticks(range(10))
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("digit")
+    ax.set_ylabel("probability")
+    return ax

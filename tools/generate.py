@@ -1,0 +1,183 @@
+"""Write navigation from lessons.toml into the README and every lesson (idempotent).
+
+Usage: python tools/generate.py [--check]
+With --check nothing is written; the exit code is 1 if anything would change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+TABLE_START, TABLE_END = "<!-- lessons:start -->", "<!-- lessons:end -->"
+SETUP_END = "helpers.setup_notebook()"
+BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def lessons() -> list[dict]:
+    """Return the manifest's lessons, in order."""
+    with open(ROOT / "lessons.toml", "rb") as f:
+        items = tomllib.load(f)["lesson"]
+    for i, lesson in enumerate(items, start=1):
+        if not lesson["file"].startswith(f"{i:02d}_"):
+            raise SystemExit(f"lessons.toml: lesson {i} is {lesson['file']}; number them in order")
+        lesson["number"] = f"{i:02d}"
+    return items
+
+
+def repo_url() -> str:
+    """Return the public repository URL from pyproject.toml ([project.urls] Repository)."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["urls"]["Repository"].rstrip("/")
+
+
+def colab_url(file: str) -> str:
+    """Return the 'Open in Colab' address of a lesson."""
+    owner_repo = repo_url().removeprefix("https://github.com/")
+    return f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{file}"
+
+
+def _link(lesson: dict) -> str:
+    return f"[{lesson['number']} {lesson['title']}]({lesson['file']})"
+
+
+def header(items: list[dict], i: int) -> str:
+    """Return the title cell: title, Colab badge and previous/Contents/next links."""
+    lesson = items[i]
+    nav = [f"[![Open In Colab]({BADGE})]({colab_url(lesson['file'])})"]
+    if i > 0:
+        nav.append(f"← {_link(items[i - 1])}")
+    nav.append("[Contents](../README.md#lessons)")
+    if i + 1 < len(items):
+        nav.append(f"{_link(items[i + 1])} →")
+    return f"# {lesson['number']} {lesson['title']}\n\n" + " · ".join(nav)
+
+
+def footer(items: list[dict], i: int) -> str:
+    """Return the closing navigation cell."""
+    parts = []
+    if i + 1 < len(items):
+        nxt = items[i + 1]
+        parts.append(f"**Next:** {_link(nxt)}: {nxt['summary']}")
+    else:
+        parts.append("**You have finished the series.** "
+                     "See the README for where to go from here.")
+    back = f"← {_link(items[i - 1])} · " if i > 0 else ""
+    parts.append(f"{back}[Contents](../README.md#lessons)")
+    return "\n\n".join(parts)
+
+
+def setup_prefix() -> str:
+    """Return the first lines of every setup cell: the Colab install, then the helpers setup."""
+    return (
+        "# In Colab, install this series' helpers first (elsewhere `make lab` did it).\n"
+        "import subprocess\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
+        f"                    \"mnist-nn-helpers @ git+{repo_url()}\"], check=True)\n"
+        "\n"
+        "import helpers\n"
+        "\n"
+        f"{SETUP_END}"
+    )
+
+
+def _tagged(nb: nbformat.NotebookNode, tag: str) -> list[int]:
+    return [k for k, c in enumerate(nb.cells) if tag in c.get("metadata", {}).get("tags", [])]
+
+
+def _set_cell(nb: nbformat.NotebookNode, tag: str, source: str, where: str) -> None:
+    """Set the source of the cell tagged ``tag``, creating it at ``where`` if missing."""
+    found = _tagged(nb, tag)
+    if found:
+        nb.cells[found[0]].source = source
+        return
+    cell = nbformat.v4.new_markdown_cell(source, metadata={"tags": [tag]})
+    cell["id"] = tag  # stable ids keep regenerated notebooks byte-identical
+    if where == "top":
+        nb.cells.insert(0, cell)
+    else:
+        nb.cells.append(cell)
+
+
+def update_notebook(path: Path, items: list[dict], i: int) -> str:
+    """Return the notebook's JSON text with its generated parts brought up to date."""
+    nb = nbformat.read(path, as_version=4)
+    _set_cell(nb, "nav-header", header(items, i), "top")
+    _set_cell(nb, "nav-footer", footer(items, i), "bottom")
+    setup = _tagged(nb, "setup")
+    if not setup:
+        raise SystemExit(f"{path.name}: no code cell tagged 'setup'; tag the setup cell")
+    cell = nb.cells[setup[0]]
+    rest = cell.source.split(SETUP_END, 1)[1] if SETUP_END in cell.source else "\n" + cell.source
+    cell.source = setup_prefix() + rest
+    nbformat.validate(nb)
+    return nbformat.writes(nb) + "\n"
+
+
+def readme_table(items: list[dict]) -> str:
+    """Return the README's lessons table."""
+    rows = ["| # | Lesson | What you do | Time | |", "|---|---|---|---|---|"]
+    for lesson in items:
+        rows.append(
+            f"| {lesson['number']} | [{lesson['title']}](notebooks/{lesson['file']}) | "
+            f"{lesson['summary']} | {lesson['minutes']} min | "
+            f"[![Open In Colab]({BADGE})]({colab_url(lesson['file'])}) |"
+        )
+    return "\n".join(rows)
+
+
+def update_readme(text: str, items: list[dict]) -> str:
+    """Return the README text with the lessons table between its markers replaced."""
+    pattern = re.compile(re.escape(TABLE_START) + r".*?" + re.escape(TABLE_END), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"README.md has no {TABLE_START} ... {TABLE_END} markers")
+    return pattern.sub(lambda _: f"{TABLE_START}\n{readme_table(items)}\n{TABLE_END}", text)
+
+
+def planned_changes() -> dict[Path, str]:
+    """Return {path: new text} for every generated file that is out of date."""
+    items = lessons()
+    changes: dict[Path, str] = {}
+    for i, lesson in enumerate(items):
+        path = NOTEBOOKS / lesson["file"]
+        if not path.exists():
+            continue  # a lesson still being written
+        new = update_notebook(path, items, i)
+        if new != path.read_text(encoding="utf-8"):
+            changes[path] = new
+    if README.exists():
+        old = README.read_text(encoding="utf-8")
+        new = update_readme(old, items)
+        if new != old:
+            changes[README] = new
+    return changes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="only report drift")
+    args = parser.parse_args()
+    changes = planned_changes()
+    for path, text in changes.items():
+        rel = path.relative_to(ROOT)
+        if args.check:
+            print(f"out of date: {rel} (run `make generate`)")
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"updated {rel}")
+    return 1 if (args.check and changes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
