@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -96,7 +97,7 @@ def _load_npz(path: Path, source: str) -> tuple[Split, Split]:
             raise
         raise ValueError(f"'{path}' could not be read as an .npz archive ({exc}). "
                          "The file may be damaged: download it again.") from exc
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise ValueError(f"'{path}' is a damaged or truncated archive ({exc}). "
                          "Download it again.") from exc
     return _validated(arrays, f"'{path}'")

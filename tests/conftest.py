@@ -1,0 +1,34 @@
+"""Shared fixtures: the real MNIST, loaded once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
+
+# Tests run with the same quiet TensorFlow as the lessons.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+if not os.environ.get("MNIST_PATH") and SHARED_MNIST.exists():
+    os.environ["MNIST_PATH"] = str(SHARED_MNIST)
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    """Return ``(x_train, y_train), (x_test, y_test)`` of the real MNIST."""
+    from helpers.data import load_mnist
+
+    return load_mnist()
+
+
+@pytest.fixture(scope="session")
+def mnist_path() -> Path:
+    """Return the path of the real mnist.npz the tests use."""
+    path = os.environ.get("MNIST_PATH")
+    if not path:
+        pytest.fail("Set MNIST_PATH to a local mnist.npz (see README, 'Offline use').")
+    return Path(path)
