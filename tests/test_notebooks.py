@@ -1,0 +1,171 @@
+"""Structure tests of every lesson: frame, clean outputs, navigation, size."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import generate  # noqa: E402
+
+LESSONS = generate.lessons()
+PATHS = [ROOT / "notebooks" / lesson["file"] for lesson in LESSONS]
+MAX_BYTES = 2_500_000
+ALLOWED_HTML = {"details", "summary", "br", "sub", "sup", "b", "i", "em", "strong", "code", "kbd"}
+
+
+def ids(paths):
+    return [p.stem for p in paths]
+
+
+@pytest.fixture(scope="module", params=PATHS, ids=ids(PATHS))
+def nb(request):
+    path = request.param
+    assert path.exists(), f"{path.name} is listed in lessons.toml but does not exist"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata["_path"] = str(path)
+    return notebook
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def md_text(nb):
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_every_notebook_is_in_the_manifest():
+    on_disk = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert on_disk == sorted(lesson["file"] for lesson in LESSONS)
+
+
+def test_valid_nbformat_and_python_kernel(nb):
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata["language_info"]["name"] == "python"
+
+
+def test_title_and_intro(nb):
+    path = Path(nb.metadata["_path"])
+    first, intro = nb.cells[0], nb.cells[1]
+    assert "nav-header" in first.metadata.get("tags", [])
+    assert first.source.startswith(f"# {path.name[:2]} ")
+    assert "Open In Colab" in first.source
+    assert intro.cell_type == "markdown"
+    assert len(intro.source.split("## What you will learn")[0].strip()) > 200, \
+        "open with a motivating paragraph before 'What you will learn'"
+    learn = intro.source.split("## What you will learn")[1]
+    bullets = [ln for ln in learn.splitlines() if ln.lstrip().startswith(("- ", "* "))]
+    assert 3 <= len(bullets) <= 5
+
+
+def test_setup_cell_first_and_tagged(nb):
+    first_code = code_cells(nb)[0]
+    assert "setup" in first_code.metadata.get("tags", [])
+    assert "helpers.setup_notebook()" in first_code.source
+    assert 'if "google.colab" in sys.modules:' in first_code.source
+    later = "\n".join(c.source for c in code_cells(nb)[1:])
+    assert "setup_notebook(" not in later
+
+
+def test_sections_summary_exercises_footer(nb):
+    headings = [ln for c in nb.cells if c.cell_type == "markdown"
+                for ln in c.source.splitlines() if ln.startswith("## ")]
+    assert "## Summary" in headings and "## Exercises" in headings
+    assert headings.index("## Summary") < headings.index("## Exercises")
+    assert len(headings) >= 6, "a lesson has several sections between setup and summary"
+    assert "nav-footer" in nb.cells[-1].metadata.get("tags", [])
+
+
+def test_exercises_have_checks_and_collapsed_solutions(nb):
+    start = next(i for i, c in enumerate(nb.cells)
+                 if c.cell_type == "markdown" and "## Exercises" in c.source)
+    tail = nb.cells[start:]
+    checks = [c for c in tail if c.cell_type == "code" and re.search(r"\bcheck\.\w+\(", c.source)]
+    solutions = [c for c in tail if c.cell_type == "markdown" and "<details>" in c.source]
+    assert 3 <= len(checks) <= 6
+    assert len(solutions) == len(checks)
+    for s in solutions:
+        assert "<summary>" in s.source and "</details>" in s.source and "```python" in s.source
+        assert "<details open" not in s.source
+    for c in checks:  # committed notebooks show the learner's unanswered state
+        text = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+                       for o in c.outputs)
+        assert "Not answered yet" in text, c.source[:80]
+
+
+def test_execution_counts_are_1_to_n(nb):
+    counts = [c.execution_count for c in code_cells(nb)]
+    assert counts == list(range(1, len(counts) + 1)), \
+        "run `make outputs` to execute the lesson top to bottom in a fresh kernel"
+
+
+def test_no_errors_and_no_stderr(nb):
+    for c in code_cells(nb):
+        for out in c.outputs:
+            assert out.output_type != "error", f"{c.source[:60]!r}: {out.get('ename')}"
+            assert not (out.output_type == "stream" and out.name == "stderr"), \
+                f"{c.source[:60]!r} writes to stderr: {out.text[:200]!r}"
+
+
+def test_ignored_cells_are_few_justified_and_checked(nb):
+    ignored = [c for c in code_cells(nb) if "NBVAL_IGNORE_OUTPUT" in c.source]
+    assert len(ignored) <= 4
+    for c in ignored:
+        first = c.source.splitlines()[0]
+        assert first.startswith("# NBVAL_IGNORE_OUTPUT") and len(first) > 30, \
+            "say why on the first line: '# NBVAL_IGNORE_OUTPUT: timing varies'"
+        assert "assert " in c.source, "an ignored cell must check its result in code"
+
+
+def test_no_skipped_or_raising_cells(nb):
+    for c in code_cells(nb):
+        assert "NBVAL_SKIP" not in c.source and "NBVAL_RAISES_EXCEPTION" not in c.source
+
+
+def test_figures_are_png_outputs(nb):
+    pngs = sum("image/png" in o.get("data", {}) for c in code_cells(nb) for o in c.outputs)
+    assert pngs >= 2
+    for c in code_cells(nb):
+        if "plt.show()" in c.source or ".show()" in c.source.split("\n")[-1]:
+            assert any("image/png" in o.get("data", {}) for o in c.outputs), c.source[:80]
+
+
+def test_markdown_renders_on_github(nb):
+    text = md_text(nb)
+    assert not re.search(r"!\[[^\]]*\]\((?!https?://)", text), "relative image links"
+    assert "attachment:" not in text
+    tags = {t.lower() for t in re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)[\s>/]", text)}
+    assert tags <= ALLOWED_HTML, f"raw HTML that GitHub may strip: {tags - ALLOWED_HTML}"
+
+
+def test_size_stays_small(nb):
+    size = Path(nb.metadata["_path"]).stat().st_size
+    assert size < MAX_BYTES, f"{size / 1e6:.1f} MB: use smaller figures, fewer printed rows"
+
+
+def test_navigation_matches_manifest():
+    drift = generate.planned_changes()
+    assert not drift, f"out of date: {sorted(str(p.relative_to(ROOT)) for p in drift)}; " \
+                      "run `make generate`"
+
+
+def test_navigation_links_point_to_existing_lessons(nb):
+    path = Path(nb.metadata["_path"])
+    i = [p.name for p in PATHS].index(path.name)
+    header = nb.cells[0].source
+    links = re.findall(r"\]\((\d\d_[a-z0-9_]+\.ipynb)\)", header + nb.cells[-1].source)
+    for target in links:
+        assert (ROOT / "notebooks" / target).exists()
+    if i > 0:
+        assert f"]({PATHS[i - 1].name})" in header
+    if i + 1 < len(PATHS):
+        assert f"]({PATHS[i + 1].name})" in header
+        assert f"]({PATHS[i + 1].name})" in nb.cells[-1].source
+    assert generate.colab_url(path.name) in header
