@@ -209,3 +209,52 @@ def probability_bars(probs: np.ndarray, true_label: int | None = None,
     ax.set_xlabel("digit")
     ax.set_ylabel("probability")
     return ax
+
+
+def pixel_histogram(images: np.ndarray, bins: int = 32, title: str | None = None) -> Figure:
+    """Histogram of pixel values: all pixels on a log scale (left), ink pixels only (right).
+
+    Integer images are read as 0-255, float images as [0, 1]. Background pixels (exactly 0)
+    usually dwarf everything else, hence the log scale and the second, ink-only panel.
+    """
+    images = np.asarray(images)
+    if not (np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)):
+        raise TypeError(f"images must hold numbers, got dtype {images.dtype}.")
+    if images.size == 0:
+        raise ValueError("images is empty; pass at least one image.")
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 2:
+        raise ValueError(f"bins must be an int >= 2, got {bins!r}.")
+    integer = np.issubdtype(images.dtype, np.integer)
+    top = 255 if integer else 1.0
+    low, high = images.min(), images.max()
+    if not (np.isfinite(low) and np.isfinite(high)) or low < 0 or high > top:
+        raise ValueError(f"images must hold pixel values in [0, {top}] for dtype "
+                         f"{images.dtype}, got {low}..{high}. Pass raw uint8 images or "
+                         "images scaled to [0, 1].")
+    edges = np.linspace(0.0, top, bins + 1)
+    if integer:  # exact and fast for the 47 million pixels of MNIST
+        per_value = np.bincount(images.ravel(), minlength=256)
+        zero = int(per_value[0])
+        ink_counts, _ = np.histogram(np.arange(1, 256), bins=edges, weights=per_value[1:])
+    else:
+        flat = images.ravel()
+        zero = int(np.count_nonzero(flat == 0))
+        ink_counts, _ = np.histogram(flat[flat > 0], bins=edges)
+    all_counts = ink_counts.astype(float)
+    all_counts[0] += zero
+    centres, width = (edges[:-1] + edges[1:]) / 2, top / bins
+    fig, (ax_all, ax_ink) = plt.subplots(1, 2, figsize=(8.4, 3.0))
+    ax_all.bar(centres, all_counts, width=width, color=["0.3"] + ["C0"] * (bins - 1),
+               edgecolor="white", linewidth=0.3)
+    ax_all.set_yscale("log")
+    ax_all.set_title(f"all pixels: {zero / images.size:.1%} are exactly 0")
+    ax_all.set_ylabel("pixels (log scale)")
+    ax_ink.bar(centres, ink_counts, width=width, color="C0", edgecolor="white", linewidth=0.3)
+    ax_ink.set_title("ink pixels only (value > 0)")
+    ax_ink.set_ylabel("pixels")
+    for ax in (ax_all, ax_ink):
+        ax.set_xlabel("pixel value")
+        ax.set_xlim(0, top)
+    if title:
+        fig.suptitle(title)
+    return fig
