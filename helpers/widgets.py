@@ -8,4 +8,127 @@ from __future__ import annotations
 
 # --- lesson 02: neuron explorer (written by the lesson 02 author) ---
 
+NEURON_SLIDER_RANGE = 3.0  # the w1, w2 and b sliders span -3..3
+
+
+class NeuronExplorer:
+    """A 2-input sigmoid neuron with sliders for w1, w2 and b; its picture follows the sliders.
+
+    The picture is :func:`helpers.neuron.plot_neuron_2d`'s (output colour field, decision
+    boundary, weight arrow, labelled points), rendered to a PNG image widget. ``sliders``,
+    ``state``, ``boundary``, ``labels`` and ``png`` expose it to code and tests.
+    """
+
+    def __init__(self, w1: float = 1.0, w2: float = -1.0, b: float = 0.0, *,
+                 limit: float = 3.0) -> None:
+        import ipywidgets as widgets
+        from matplotlib.figure import Figure
+
+        from helpers import neuron
+
+        start = {"w1": w1, "w2": w2, "b": b}
+        for name, value in start.items():
+            start[name] = _slider_value(name, value)
+        # A Figure made without pyplot is never shown by the inline backend by itself.
+        self.figure = Figure(figsize=(4.8, 3.9))
+        ax = self.figure.add_subplot()
+        self.drawing = neuron.draw_neuron_2d(ax, start["w1"], start["w2"], start["b"],
+                                             limit=limit)
+        self.figure.colorbar(self.drawing.field, ax=ax, shrink=0.85, label="output $y$")
+        descriptions = {"w1": "w₁", "w2": "w₂", "b": "b"}
+        self.sliders = {
+            name: widgets.FloatSlider(
+                value=value, min=-NEURON_SLIDER_RANGE, max=NEURON_SLIDER_RANGE, step=0.05,
+                description=descriptions[name], readout_format=".2f", continuous_update=False)
+            for name, value in start.items()
+        }
+        self.readout = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        for slider in self.sliders.values():
+            slider.observe(self._on_change, names="value")
+        self.widget = widgets.HBox([widgets.VBox([*self.sliders.values(), self.readout]),
+                                    self.image])
+        self.redraw()
+
+    @property
+    def state(self) -> dict[str, float]:
+        """Return the current ``{"w1": ..., "w2": ..., "b": ...}``."""
+        return {name: float(slider.value) for name, slider in self.sliders.items()}
+
+    @property
+    def boundary(self) -> tuple[object, object]:
+        """Return copies of the drawn boundary line's x1 and x2 data."""
+        import numpy as np
+
+        x, y = self.drawing.boundary.get_data()
+        return np.array(x, dtype=float), np.array(y, dtype=float)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Return the drawn text beside each labelled point, e.g. ``{"A": "A 0.73", ...}``."""
+        return {name: text.get_text() for name, text in self.drawing.labels.items()}
+
+    @property
+    def png(self) -> bytes:
+        """Return the PNG image currently shown."""
+        return bytes(self.image.value)
+
+    def set(self, **values: float) -> None:
+        """Move sliders from code, e.g. ``explorer.set(w1=2.0, b=-1.0)``."""
+        for name, value in values.items():
+            if name not in self.sliders:
+                raise ValueError(f"unknown slider '{name}'; the sliders are "
+                                 f"{list(self.sliders)}.")
+            values[name] = _slider_value(name, value)
+        for name, value in values.items():
+            self.sliders[name].value = value
+
+    def redraw(self) -> None:
+        """Redraw the picture and the text read-out for the sliders' current values."""
+        import io
+
+        from helpers import neuron
+
+        w1, w2, b = self.state["w1"], self.state["w2"], self.state["b"]
+        self.drawing.update(w1, w2, b)
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100)
+        self.image.value = buffer.getvalue()
+        outputs = neuron.neuron_outputs_2d(w1, w2, b)
+        points = ", ".join(f"{name} {y:.2f}" for name, y in outputs.items())
+        self.readout.value = (f"z = {w1:.2f}·x₁ {_signed(w2)}·x₂ {_signed(b)}<br>"
+                              f"outputs: {points}")
+
+    def _on_change(self, change: dict[str, object]) -> None:
+        self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs: object) -> object:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _signed(value: float) -> str:
+    """Return ``value`` as '+ 1.00' or '− 1.00' for a readable formula."""
+    return f"{'−' if value < 0 else '+'} {abs(value):.2f}"
+
+
+def _slider_value(name: str, value: object) -> float:
+    """Return ``value`` as a float inside the sliders' range, or raise naming ``name``."""
+    import numpy as np
+
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r:.40}.")
+    if not np.isfinite(value) or abs(value) > NEURON_SLIDER_RANGE:
+        raise ValueError(f"{name} must be a finite number between {-NEURON_SLIDER_RANGE} and "
+                         f"{NEURON_SLIDER_RANGE} (the slider's range), got {value}.")
+    return float(value)
+
+
+def neuron_explorer(w1: float = 1.0, w2: float = -1.0, b: float = 0.0) -> NeuronExplorer:
+    """Return a live explorer of a 2-input neuron; show it by making it a cell's last line.
+
+    The static twin of this explorer is :func:`helpers.neuron.plot_neuron_2d`.
+    """
+    return NeuronExplorer(w1, w2, b)
+
+
 # --- lesson 03: activation explorer (written by the lesson 03 author) ---
