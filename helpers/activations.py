@@ -362,6 +362,32 @@ def plot_activation_grid(names: Sequence[str] | None = None,
     return fig
 
 
+def plot_collapse(W1: Any, b1: Any, W2: Any, b2: Any,
+                  x_range: Sequence[float] = (-3.0, 3.0)) -> Figure:
+    """Plot a 1-input, 1-output two-layer net without (left) and with (right) a ReLU between.
+
+    ``W1`` has shape (1, n), ``b1`` (n,), ``W2`` (n, 1) and ``b2`` (1,). Without the ReLU the
+    output is a straight line whatever the weights; with it, the line bends at up to n places.
+    """
+    W1, b1, W2, b2 = (_values(v, n) for v, n in ((W1, "W1"), (b1, "b1"), (W2, "W2"), (b2, "b2")))
+    n = W1.shape[-1] if W1.ndim == 2 else -1
+    if W1.shape != (1, n) or b1.shape != (n,) or W2.shape != (n, 1) or b2.shape != (1,):
+        raise ValueError(f"expected W1 (1, n), b1 (n,), W2 (n, 1), b2 (1,) for one input and "
+                         f"one output; got W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, "
+                         f"b2 {b2.shape}.")
+    x = _x_range(x_range)[:, None]
+    linear = (x @ W1 + b1) @ W2 + b2
+    bent = relu(x @ W1 + b1) @ W2 + b2
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.6), sharex=True)
+    for ax, y, title, color in ((axes[0], linear, "two linear layers", "C0"),
+                                (axes[1], bent, "with a ReLU between them", "C3")):
+        ax.plot(x[:, 0], y[:, 0], color=color, lw=2)
+        ax.set_title(title)
+        ax.set_xlabel("input x")
+    axes[0].set_ylabel("output y")
+    return fig
+
+
 def plot_gradient_norms(norms: Mapping[str, Any],
                         title: str = "Gradient size per layer at initialisation") -> Figure:
     """Plot each network's gradient norm per layer (layer 1 = next to the input), log scale."""
@@ -376,6 +402,8 @@ def plot_gradient_norms(norms: Mapping[str, Any],
         if np.any(v <= 0):
             raise ValueError(f"norms['{label}'] must be positive to plot on a log scale.")
         ax.semilogy(np.arange(1, v.size + 1), v, "o-", ms=4, color=f"C{k}", label=label)
+    longest = max(len(np.atleast_1d(v)) for v in norms.values())
+    ax.set_xticks(np.arange(1, longest + 1))
     ax.set_xlabel("layer (1 = next to the input)")
     ax.set_ylabel("norm of dLoss/dW")
     ax.set_title(title)

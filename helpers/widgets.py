@@ -132,3 +132,155 @@ def neuron_explorer(w1: float = 1.0, w2: float = -1.0, b: float = 0.0) -> Neuron
 
 
 # --- lesson 03: activation explorer (written by the lesson 03 author) ---
+
+ACTIVATION_X_RANGE = 5.0  # the activation explorer's x slider spans -5..5
+
+
+class ActivationExplorer:
+    """Choose an activation (dropdown) and move x (slider): f and f' with the point marked.
+
+    The left panel is f(x) with its tangent at the point (its slope is f'(x)), the right
+    panel f'(x); both render to a PNG image widget. ``dropdown``, ``slider``, ``state`` and
+    ``figure_data()`` expose it to code and tests.
+    """
+
+    def __init__(self, name: str = "relu", x: float = 0.5) -> None:
+        import ipywidgets as widgets
+        import numpy as np
+        from matplotlib.figure import Figure
+
+        from helpers import activations
+
+        act = activations.get_activation(name)
+        x = _activation_x(x)
+        # A Figure made without pyplot is never shown by the inline backend by itself.
+        self.figure = Figure(figsize=(6.4, 2.7))
+        self.ax_f, self.ax_d = self.figure.subplots(1, 2)
+        self.grid = np.linspace(-ACTIVATION_X_RANGE, ACTIVATION_X_RANGE, 401)
+        (self.curve_f,) = self.ax_f.plot([], [], color="C0", lw=2)
+        (self.tangent,) = self.ax_f.plot([], [], "--", color="gray", lw=1.2, label="tangent")
+        (self.point_f,) = self.ax_f.plot([], [], "o", color="black", ms=7)
+        (self.curve_d,) = self.ax_d.plot([], [], color="C1", lw=2)
+        (self.point_d,) = self.ax_d.plot([], [], "o", color="black", ms=7)
+        for ax in (self.ax_f, self.ax_d):
+            ax.axhline(0, color="gray", lw=0.8)
+            ax.axvline(0, color="gray", lw=0.8)
+            ax.set_xlim(-ACTIVATION_X_RANGE, ACTIVATION_X_RANGE)
+            ax.set_xlabel("x")
+        self.dropdown = widgets.Dropdown(options=activations.activation_names(),
+                                         value=act.name, description="function")
+        self.slider = widgets.FloatSlider(
+            value=x, min=-ACTIVATION_X_RANGE, max=ACTIVATION_X_RANGE, step=0.05,
+            description="x", readout_format=".2f", continuous_update=False)
+        self.readout = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.dropdown.observe(self._on_change, names="value")
+        self.slider.observe(self._on_change, names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.dropdown, self.slider]), self.readout,
+                                    self.image])
+        self._drawn_name = ""
+        self.redraw()
+
+    @property
+    def state(self) -> dict[str, float | str]:
+        """Return the current ``{"name": ..., "x": ..., "fx": f(x), "dfx": f'(x)}``."""
+        from helpers import activations
+
+        act = activations.get_activation(self.dropdown.value)
+        x = float(self.slider.value)
+        return {"name": act.name, "x": x, "fx": float(act.fn(x)),
+                "dfx": float(act.derivative(x))}
+
+    def figure_data(self) -> dict[str, object]:
+        """Return copies of the drawn data: both curves, the two marked points, the tangent."""
+        import numpy as np
+
+        def xy(line: object) -> tuple[object, object]:
+            x, y = line.get_data()  # type: ignore[attr-defined]
+            return np.array(x, dtype=float), np.array(y, dtype=float)
+
+        return {"f": xy(self.curve_f), "derivative": xy(self.curve_d),
+                "point": xy(self.point_f), "derivative_point": xy(self.point_d),
+                "tangent": xy(self.tangent), "title": self.ax_f.get_title()}
+
+    @property
+    def png(self) -> bytes:
+        """Return the PNG image currently shown."""
+        return bytes(self.image.value)
+
+    def set(self, name: str | None = None, x: float | None = None) -> None:
+        """Choose a function and/or move x from code, e.g. ``explorer.set("tanh", x=-1.0)``."""
+        from helpers import activations
+
+        if name is not None:
+            name = activations.get_activation(name).name
+        if x is not None:
+            x = _activation_x(x)
+        if name is not None:
+            self.dropdown.value = name
+        if x is not None:
+            self.slider.value = x
+
+    def redraw(self) -> None:
+        """Redraw both panels and the read-out for the current function and x."""
+        import io
+
+        import numpy as np
+
+        from helpers import activations
+
+        act = activations.get_activation(self.dropdown.value)
+        s = self.state
+        x, fx, dfx = float(s["x"]), float(s["fx"]), float(s["dfx"])
+        if act.name != self._drawn_name:  # new function: new curves and fixed axis limits
+            f, d = act.fn(self.grid), act.derivative(self.grid)
+            self.curve_f.set_data(self.grid, f)
+            self.curve_d.set_data(self.grid, d)
+            for ax, y in ((self.ax_f, f), (self.ax_d, d)):
+                lo, hi = min(float(y.min()), 0.0), max(float(y.max()), 1.0)
+                pad = 0.08 * (hi - lo)
+                ax.set_ylim(lo - pad, hi + pad)
+            self.ax_f.set_title(f"{act.name}(x)")
+            self.ax_d.set_title(f"{act.name}'(x)  (derivative)")
+            self._drawn_name = act.name
+        self.point_f.set_data([x], [fx])
+        self.point_d.set_data([x], [dfx])
+        span = np.array([x - 1.0, x + 1.0])
+        self.tangent.set_data(span, fx + dfx * (span - x))
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100)
+        self.image.value = buffer.getvalue()
+        self.readout.value = (f"{act.name}({x:.2f}) = {fx:.4f} &nbsp;&nbsp; "
+                              f"{act.name}'({x:.2f}) = {dfx:.4f} (the tangent's slope)")
+
+    def _on_change(self, change: dict[str, object]) -> None:
+        self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs: object) -> object:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        s = self.state
+        text = (f"Activation explorer: {s['name']} at x = {s['x']:.2f} (a live widget: run the "
+                "notebook to use it)")
+        if isinstance(bundle, tuple):  # (data, metadata)
+            return ({**bundle[0], "text/plain": text}, bundle[1])
+        return {**(bundle or {}), "text/plain": text}
+
+
+def _activation_x(value: object) -> float:
+    """Return ``value`` as a float inside the x slider's range, or raise naming ``x``."""
+    import numpy as np
+
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"x must be a number, got {type(value).__name__}: {value!r:.40}.")
+    if not np.isfinite(value) or abs(value) > ACTIVATION_X_RANGE:
+        raise ValueError(f"x must be a finite number between {-ACTIVATION_X_RANGE} and "
+                         f"{ACTIVATION_X_RANGE} (the slider's range), got {value}.")
+    return float(value)
+
+
+def activation_explorer(name: str = "relu", x: float = 0.5) -> ActivationExplorer:
+    """Return a live explorer of an activation and its derivative; show it as a cell's last line.
+
+    The static twin of this explorer is :func:`helpers.activations.plot_activation_grid`.
+    """
+    return ActivationExplorer(name, x)

@@ -228,6 +228,23 @@ def test_plot_activation_grid():
         act.plot_activation_grid(["relu", "nope"])
 
 
+def test_plot_collapse_line_and_bent_line():
+    rng = np.random.default_rng(0)
+    W1, b1, W2, b2 = (rng.normal(size=s) for s in [(1, 6), (6,), (6, 1), (1,)])
+    fig = act.plot_collapse(W1, b1, W2, b2)
+    x, y = fig.axes[0].lines[0].get_data()
+    slopes = np.diff(y) / np.diff(x)
+    np.testing.assert_allclose(slopes, slopes[0])  # a straight line
+    np.testing.assert_allclose(slopes[0], (W1 @ W2).item())
+    _, y_relu = fig.axes[1].lines[0].get_data()
+    np.testing.assert_allclose(y_relu, (act.relu(x[:, None] @ W1 + b1) @ W2 + b2)[:, 0])
+    assert np.ptp(np.diff(y_relu) / np.diff(x)) > 0.1  # it bends
+    with pytest.raises(ValueError, match=r"expected W1 \(1, n\)"):
+        act.plot_collapse(W1.T, b1, W2, b2)
+    with pytest.raises(ValueError, match="b2 contains 1 NaN"):
+        act.plot_collapse(W1, b1, W2, np.array([np.nan]))
+
+
 def test_plot_gradient_norms():
     fig = act.plot_gradient_norms({"a": [1.0, 0.1, 0.01], "b": np.ones(3)})
     ax = fig.axes[0]

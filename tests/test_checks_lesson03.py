@@ -52,6 +52,22 @@ def test_unanswered(fn):
     assert not fb and fb.kind == "unanswered" and "Not answered yet" in fb.message
 
 
+@pytest.mark.parametrize("fn", [check.elu, check.elu_derivative, check.stable_softmax])
+def test_placeholder_function_is_unanswered(fn):
+    def placeholder(x):
+        """Return something."""
+        ...
+
+    def passing(x):
+        pass
+
+    for f in (placeholder, passing):
+        fb = fn(f)
+        assert not fb and fb.kind == "unanswered" and "Not answered yet" in fb.message
+    fb = fn(_no_return)  # has a body but forgot `return`: not the same thing
+    assert fb.kind == "malformed" and "return" in fb.message
+
+
 def test_sigmoid_chain_unanswered():
     fb = check.sigmoid_chain(...)
     assert not fb and fb.kind == "unanswered"
