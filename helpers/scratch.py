@@ -538,23 +538,3 @@ def format_error(error: float, floor: float = 1e-7) -> str:
 
     return f"< {short(floor)}" if error < floor else short(error)
 
-
-def compare(name: str, ours: np.ndarray, theirs: np.ndarray, *, rtol: float = 1e-5,
-            atol: float = 1e-6) -> str:
-    """Return one line saying whether two arrays are exact, close or different.
-
-    ``close`` means ``np.allclose(ours, theirs, rtol, atol)``: equal up to the rounding of
-    floating-point arithmetic done in a different order. The largest difference is shown
-    as a power-of-ten bound so the line is the same on every run.
-    """
-    ours, theirs = np.asarray(ours), np.asarray(theirs)
-    if ours.shape != theirs.shape:
-        raise ValueError(f"{name}: ours has shape {ours.shape} but theirs {theirs.shape}.")
-    diff = float(np.abs(ours.astype(np.float64) - theirs.astype(np.float64)).max(initial=0.0))
-    if diff == 0.0:
-        verdict = "exact"
-    elif np.allclose(ours, theirs, rtol=rtol, atol=atol):
-        verdict = f"close, max difference < 1e{math.floor(math.log10(diff)) + 1}"
-    else:
-        verdict = f"DIFFERENT, max difference {diff:.3g}"
-    return f"{name:<4} {str(ours.shape):<12} {verdict}"
