@@ -1,0 +1,227 @@
+"""Checks for lesson 04 (training from scratch): a layer's gradient, momentum, a deeper net.
+
+Each check calls your function on small, fixed inputs and compares with the reference
+maths of :mod:`helpers.scratch`. It never raises: it says what is right, what is off
+(with a hint), or what shape or type your function should return.
+"""
+
+from __future__ import annotations
+
+import dis
+import warnings
+from typing import Any
+
+import numpy as np
+
+from helpers.checks._core import Feedback, malformed, right, unanswered, wrong
+from helpers.scratch import MLP, log_softmax, one_hot
+
+__all__ = ["forward_two_hidden", "grad_W2", "momentum_step", "softmax_ce_grad"]
+
+_EMPTY_BODY = {"RESUME", "NOP", "LOAD_CONST", "RETURN_CONST", "RETURN_VALUE", "POP_TOP", "CACHE"}
+
+
+def _todo(fn: Any, what: str) -> Feedback | None:
+    """Return 'not answered yet' for ``...``, None, or a function whose body is only ``...``.
+
+    Python compiles ``def f(x): ...`` to "return None", so a function that does nothing
+    else counts as not answered.
+    """
+    if (todo := unanswered(fn, what)) is not None:
+        return todo
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        ops = list(dis.get_instructions(code))
+        constants = [i.argval for i in ops if i.opname in ("LOAD_CONST", "RETURN_CONST")]
+        if {i.opname for i in ops} <= _EMPTY_BODY and all(c is None for c in constants):
+            return unanswered(..., what)
+    return None
+
+
+def _call(fn: Any, name: str, args: tuple[Any, ...]) -> tuple[Any, Feedback | None]:
+    """Call a learner's function quietly; return ``(result, None)`` or ``(None, feedback)``."""
+    if not callable(fn):
+        return None, malformed(f"{name} should be a function (def ...), but you gave a "
+                               f"{type(fn).__name__}.")
+    copies = tuple(a.copy() if isinstance(a, np.ndarray | dict) else a for a in args)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = fn(*copies)
+    except Exception as exc:  # the learner's code failed: report, don't raise
+        return None, malformed(f"{name} raised {type(exc).__name__}: {exc}")
+    if result is None:
+        return None, malformed(f"{name} returned None; did you forget `return`?")
+    return result, None
+
+
+def _array(result: Any, name: str, shape: tuple[int, ...],
+           what: str = "") -> tuple[np.ndarray | None, Feedback | None]:
+    """Return ``result`` as a float array of ``shape``, or a malformed feedback."""
+    try:
+        got = np.asarray(result.numpy() if hasattr(result, "numpy") else result, dtype=float)
+    except (TypeError, ValueError):
+        return None, malformed(f"{name} should return an array of numbers{what}, but it "
+                               f"returned a {type(result).__name__}.")
+    if got.shape != shape:
+        return None, malformed(f"{name} returned shape {got.shape}{what}, expected {shape}.")
+    return got, None
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool(np.allclose(a, b, rtol=1e-5, atol=1e-8))
+
+
+def _rng_case(seed: int, n: int, hidden: int, classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """An activation matrix A1 (n, hidden) and a logit gradient dZ2 (n, classes)."""
+    rng = np.random.default_rng(seed)
+    A1 = np.maximum(rng.normal(size=(n, hidden)), 0.0)
+    dZ2 = rng.normal(size=(n, classes)) / n
+    return A1, dZ2
+
+
+def grad_W2(fn: Any) -> Feedback:
+    """Check ``grad_W2(A1, dZ2)``: the gradient of the loss for W2 is ``A1.T @ dZ2``."""
+    name = "grad_W2"
+    if (todo := _todo(fn, "your code for the body of grad_W2")) is not None:
+        return todo
+    for seed, (n, hidden, classes) in enumerate([(5, 4, 3), (8, 6, 10)]):
+        A1, dZ2 = _rng_case(seed, n, hidden, classes)
+        expected = A1.T @ dZ2
+        result, problem = _call(fn, name, (A1, dZ2))
+        if problem is not None:
+            return problem
+        if np.shape(result) == (classes, hidden):
+            return malformed(f"{name} returned shape {np.shape(result)}, expected "
+                             f"{(hidden, classes)} (the shape of W2). You have its transpose: "
+                             "dW2 = A1.T @ dZ2.")
+        got, problem = _array(result, name, expected.shape, f" for A1 {A1.shape} and dZ2 "
+                                                            f"{dZ2.shape}")
+        if problem is not None:
+            return problem
+        if _close(got, expected):
+            continue
+        if _close(got * n, expected):
+            return wrong("your result is the right one divided by the batch size again.",
+                         "dZ2 already holds the 1/N of the mean loss; dW2 = A1.T @ dZ2.")
+        return wrong(f"for A1 {A1.shape} and dZ2 {dZ2.shape} the values differ (largest "
+                     f"difference {np.abs(got - expected).max():.3g}).",
+                     "each weight W2[j, k] links hidden unit j to class k, so dW2[j, k] sums "
+                     "A1[i, j] * dZ2[i, k] over the examples i: that is A1.T @ dZ2.")
+    return right("Correct: dW2 = A1.T @ dZ2, shape (hidden, classes) like W2.")
+
+
+def _softmax_ce_grad(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (np.exp(log_softmax(Z)) - one_hot(y, Z.shape[1], float)) / len(Z)
+
+
+def softmax_ce_grad(fn: Any) -> Feedback:
+    """Check ``softmax_ce_grad(Z, y)``: ``(softmax(Z) - one_hot(y)) / N``, stable for big Z."""
+    name = "softmax_ce_grad"
+    if (todo := _todo(fn, "your code for the body of softmax_ce_grad")) is not None:
+        return todo
+    rng = np.random.default_rng(4)
+    cases = [
+        (np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]]), np.array([0, 2])),
+        (rng.normal(size=(6, 10)) * 3, rng.integers(0, 10, 6)),
+        (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, 0.0, 1000.0]]), np.array([2, 0])),
+    ]
+    for Z, y in cases:
+        expected = _softmax_ce_grad(Z, y)
+        result, problem = _call(fn, name, (Z, y))
+        if problem is not None:
+            return problem
+        got, problem = _array(result, name, expected.shape, f" for Z of shape {Z.shape}")
+        if problem is not None:
+            return problem
+        if _close(got, expected):
+            continue
+        if not np.all(np.isfinite(got)):
+            return wrong(f"for logits as large as {np.abs(Z).max():g} your gradient contains "
+                         "nan or inf: np.exp overflowed.",
+                         "subtract each row's maximum, Z - Z.max(axis=1, keepdims=True), "
+                         "before np.exp; softmax does not change.")
+        if _close(got / len(Z), expected):
+            return wrong("your gradient is N times too large.",
+                         "the loss is a mean over the N examples, so divide by N = len(Z).")
+        probs = np.exp(log_softmax(Z))
+        if _close(got, probs / len(Z)) or _close(got, probs):
+            return wrong("you return the probabilities without subtracting the true class.",
+                         "subtract the one-hot labels: P - Y, where Y[i, y[i]] = 1.")
+        return wrong(f"for Z of shape {Z.shape} the values differ (largest difference "
+                     f"{np.abs(got - expected).max():.3g}).",
+                     "dZ = (softmax(Z) - Y) / N with Y the one-hot labels.")
+    return right("Correct: dZ = (P - Y) / N, and it stays finite for huge logits.")
+
+
+def momentum_step(fn: Any) -> Feedback:
+    """Check ``momentum_step(W, v, dW, lr, momentum)`` returning ``(new_W, new_v)``."""
+    name = "momentum_step"
+    if (todo := _todo(fn, "your code for the body of momentum_step")) is not None:
+        return todo
+    rng = np.random.default_rng(5)
+    W, v, dW = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)) * 0.1, rng.normal(size=(3, 4))
+    cases = [(W, np.zeros_like(W), dW, 0.1, 0.0), (W, v, dW, 0.1, 0.9), (W, v, dW, 0.05, 0.5)]
+    for W, v, dW, lr, mu in cases:
+        new_v = mu * v - lr * dW
+        new_W = W + new_v
+        result, problem = _call(fn, name, (W, v, dW, lr, mu))
+        if problem is not None:
+            return problem
+        if not isinstance(result, tuple | list) or len(result) != 2:
+            return malformed(f"{name} should return two arrays, (new_W, new_v), but it "
+                             f"returned a {type(result).__name__}.")
+        got_W, problem = _array(result[0], name, W.shape, " as new_W")
+        if problem is not None:
+            return problem
+        got_v, problem = _array(result[1], name, W.shape, " as new_v")
+        if problem is not None:
+            return problem
+        if _close(got_W, new_W) and _close(got_v, new_v):
+            continue
+        where = f"with lr={lr}, momentum={mu}"
+        if _close(got_W, W + lr * dW) or _close(got_v, mu * v + lr * dW):
+            return wrong(f"{where} you step up the gradient.",
+                         "gradient descent goes against the gradient: v = momentum * v - lr * dW.")
+        if _close(got_v, new_v):
+            return wrong(f"{where} new_v is right but new_W is not.",
+                         "move the weights by the new velocity: new_W = W + new_v.")
+        if mu == 0.0:
+            return wrong(f"{where} (plain gradient descent) the result differs.",
+                         "with momentum 0 the step is just W - lr * dW.")
+        return wrong(f"{where} the velocity is off.",
+                     "the velocity remembers past steps: new_v = momentum * v - lr * dW.")
+    return right("Correct: v = momentum * v - lr * dW, then W = W + v.")
+
+
+_DEEP_SIZES = (784, 64, 32, 10)
+
+
+def forward_two_hidden(fn: Any) -> Feedback:
+    """Check ``forward_two_hidden(X, params)``: probabilities of a 784-64-32-10 ReLU network."""
+    name = "forward_two_hidden"
+    if (todo := _todo(fn, "your code for the body of forward_two_hidden")) is not None:
+        return todo
+    net = MLP(_DEEP_SIZES, seed=7, dtype=np.float64)
+    # Non-zero biases, so that a forgotten "+ b" shows.
+    params = {k: (v + 0.05 * np.arange(v.size).reshape(v.shape) / v.size if k[0] == "b" else v)
+              for k, v in net.params.items()}
+    net.params = params
+    X = np.random.default_rng(7).random((5, 784))
+    expected = net.forward(X)[0]
+    result, problem = _call(fn, name, (X, {k: v.copy() for k, v in params.items()}))
+    if problem is not None:
+        return problem
+    got, problem = _array(result, name, expected.shape, " for 5 images")
+    if problem is not None:
+        return problem
+    if _close(got, expected):
+        return right("Correct: three layers, ReLU after the two hidden ones, softmax at the end.")
+    if not np.allclose(got.sum(axis=1), 1.0):
+        return wrong("the rows of your result do not sum to 1: these are not probabilities.",
+                     "finish with a softmax of Z3 = A2 @ W3 + b3.")
+    return wrong(f"the probabilities differ (largest difference "
+                 f"{np.abs(got - expected).max():.3g}).",
+                 "Z1 = X @ W1 + b1, A1 = relu(Z1), Z2 = A1 @ W2 + b2, A2 = relu(Z2), "
+                 "Z3 = A2 @ W3 + b3, then softmax(Z3).")
+
