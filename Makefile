@@ -56,3 +56,8 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) student .pytest_cache
+
+# Student copies in student/ (not committed): solutions removed, exercise outputs cleared.
+.PHONY: student
+student: setup
+	$(PY) tools/student.py
