@@ -1,0 +1,102 @@
+"""Smoke test of the benchmark command (tools/bench.py --quick) and its FLOP count."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import bench  # noqa: E402
+
+
+def test_flops_per_image_matches_the_formula():
+    forward = 2 * (784 * 128 + 128 * 10)
+    backward = 2 * (784 * 128 + 128 * 10) + 2 * 128 * 10  # no gradient into the data
+    assert bench.flops_per_image() == forward + backward == 409_088
+    assert "409,088" in bench.FLOP_FORMULA
+    assert bench.flops_per_image((4, 3)) == 2 * 2 * 12
+
+
+def test_table_is_markdown_with_aligned_numbers():
+    text = bench.table(["name", "value"], [["a", "1.5"], ["long name", "22.25"]])
+    lines = text.splitlines()
+    assert lines[0] == "| name      | value |"
+    assert lines[1] == "|:----------|------:|"
+    assert lines[3] == "| long name | 22.25 |"
+
+
+def parse_tables(text: str) -> list[list[list[str]]]:
+    """Return the Markdown tables in ``text``: lists of rows of stripped cells."""
+    tables, current = [], []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            assert line.endswith("|"), line
+            current.append([c.strip() for c in line.strip("|").split("|")])
+        elif current:
+            tables.append(current)
+            current = []
+    return tables
+
+
+def number(cell: str) -> float:
+    return float(cell.replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bench")
+    tiny = nbformat.v4.new_notebook()
+    tiny.cells = [nbformat.v4.new_code_cell("x = sum(range(10))"), nbformat.v4.new_code_cell("x")]
+    tiny.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                   "language": "python"}
+    nb_path = tmp / "00_tiny.ipynb"
+    nbformat.write(tiny, nb_path)
+    before = nb_path.read_bytes()
+    out = tmp / "RESULTS.md"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "bench.py"), "--quick",
+         "--notebooks", str(nb_path), "--output", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT, env=dict(os.environ))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert nb_path.read_bytes() == before, "the benchmark must not modify the notebooks"
+    return proc.stdout, out.read_text(encoding="utf-8")
+
+
+def test_quick_run_prints_well_formed_tables(quick_run):
+    stdout, written = quick_run
+    assert written.strip() == stdout.strip()
+    assert "CPU:" in stdout and "NumPy:" in stdout and "TensorFlow:" in stdout
+    assert "N * 409,088" in stdout
+    tables = parse_tables(stdout)
+    assert len(tables) == 3  # matmul, networks, lessons
+    for t in tables:
+        assert len({len(row) for row in t}) == 1, "every row has the header's columns"
+        assert set("".join(t[1])) <= set(":-"), "second row is the header rule"
+    matmul, nets, lessons = tables
+    assert matmul[0] == ["BLAS threads", "GFLOP/s"]
+    assert all(number(row[1]) > 0 for row in matmul[2:])
+    assert nets[0][:4] == ["network", "epoch s", "images/s", "GFLOP/s"]
+    assert [row[0] for row in nets[2:]] == ["NumPy (helpers.scratch.MLP)", "Keras (Sequential)"]
+    for row in nets[2:]:
+        values = [number(c) for c in row[1:]]
+        assert all(v > 0 for v in values)
+        assert 0.2 < values[5] <= 1.0  # test accuracy after one epoch on 2,000 images
+    assert lessons[0] == ["notebook", "code cells", "wall s", "peak RSS MB", "status"]
+    assert lessons[2][0] == "00_tiny.ipynb" and lessons[2][1] == "2"
+    assert lessons[2][4] == "ok" and number(lessons[2][3]) > 10
+
+
+def test_quick_run_writes_nothing_unless_asked(tmp_path):
+    args = bench.parse_args(["--quick"])
+    assert args.output is None and args.notebooks == [] and args.train_size == 2000
+    full = bench.parse_args([])
+    assert full.output == str(bench.DEFAULT_OUTPUT) and full.train_size == 55_000
+    assert all(Path(p).name[:2].isdigit() for p in full.notebooks)
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--epochs", "0"])

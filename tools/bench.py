@@ -1,0 +1,389 @@
+"""Benchmark the lessons and the two networks; print a table and write benchmarks/RESULTS.md.
+
+Usage: python tools/bench.py [--quick] [--notebooks PATH ...] [--output PATH] [--epochs N]
+
+What it measures, on this machine, in one run:
+- NumPy's float32 matrix-multiply throughput (best of several n x n @ n x n products),
+  on all cores and on one thread: the yardstick for the two networks below;
+- one training epoch of the 784-128-10 network (batch 128, SGD as in lesson 04), in NumPy
+  (helpers.scratch.MLP) and in Keras, after a warm-up: images/s, GFLOP/s and that as a share
+  of the matmul throughput; then the test accuracy of each after the lesson's epochs;
+- every lesson executed as the tests execute it (a copy in memory, fresh kernel, nbclient,
+  same environment): wall time and the peak resident memory of the kernel's process tree.
+
+`make bench` runs it in full (several minutes). `--quick` is a smoke run of a few seconds:
+a small subset, no notebooks, and no file written unless --output is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+DEFAULT_OUTPUT = ROOT / "benchmarks" / "RESULTS.md"
+SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
+
+# The same environment as `make test` and `make outputs` (the Makefile exports these).
+ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+# Lesson 04's network and training settings; the Keras twin uses the same.
+SIZES = (784, 128, 10)
+BATCH = 128
+LR = 0.1
+MOMENTUM = 0.0
+EPOCHS = 10
+
+
+def flops_per_image(sizes: tuple[int, ...] = SIZES) -> int:
+    """Return the matmul FLOPs of one training step per image (forward + backward).
+
+    Forward: 2 * n_in * n_out per Dense layer. Backward: 2 * n_in * n_out for each
+    layer's weight gradient, and the same again for the gradient passed down to the
+    layer below (not needed for the first layer, whose input is the data).
+    """
+    pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
+    forward = sum(2 * a * b for a, b in pairs)
+    weight_grads = sum(2 * a * b for a, b in pairs)
+    input_grads = sum(2 * a * b for a, b in pairs[1:])
+    return forward + weight_grads + input_grads
+
+
+FLOP_FORMULA = (
+    "FLOPs per epoch = N * [forward 2*(784*128 + 128*10)"
+    " + backward 2*(784*128 + 128*10) (weight gradients) + 2*(128*10) (gradient into the "
+    "hidden layer)] = N * 2*(2*784*128 + 3*128*10) = N * 409,088"
+)
+
+
+# ------------------------------------------------------------------ machine
+
+
+def cpu_model() -> str:
+    """Return the CPU model name from /proc/cpuinfo (or platform's guess elsewhere)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> dict[str, str]:
+    """Return the machine description: CPU, cores, versions, date, load."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return {
+        "CPU": cpu_model(),
+        "Cores available": str(cores),
+        "Load average at start (1, 5, 15 min)": load,
+        "Python": platform.python_version(),
+        "TensorFlow": tf.__version__,
+        "Keras": keras.__version__,
+        "NumPy": np.__version__,
+        "Date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+    }
+
+
+# ------------------------------------------------------------------ matmul yardstick
+
+
+def matmul_gflops(n: int, repeats: int) -> float:
+    """Return the best float32 n x n @ n x n throughput in GFLOP/s (2 * n**3 FLOPs each)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    a = rng.random((n, n), dtype=np.float32)
+    b = rng.random((n, n), dtype=np.float32)
+    a @ b  # warm-up: threads started, pages touched
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best / 1e9
+
+
+# ------------------------------------------------------------------ the two networks
+
+
+def _data(train_size: int):
+    """Return flat, scaled MNIST: the first ``train_size`` of the 55,000, and the test set."""
+    from helpers.data import prepare_mnist
+
+    d = prepare_mnist()
+    return d.x_train[:train_size], d.y_train[:train_size], d.x_test, d.y_test
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def bench_numpy(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, float]:
+    """Time one epoch of helpers.scratch.MLP after a warm-up; train a fresh one for accuracy."""
+    from helpers.scratch import MLP
+
+    net = MLP(SIZES, seed=0)
+    net.fit(x[:warmup], y[:warmup], epochs=1, batch_size=BATCH, lr=LR, momentum=MOMENTUM,
+            verbose=False)
+    epoch_s = _timed(lambda: net.fit(x, y, epochs=1, batch_size=BATCH, lr=LR,
+                                     momentum=MOMENTUM, verbose=False))
+    net = MLP(SIZES, seed=0)
+    train_s = _timed(lambda: net.fit(x, y, epochs=epochs, batch_size=BATCH, lr=LR,
+                                     momentum=MOMENTUM, verbose=False))
+    return {"epoch_s": epoch_s, "train_s": train_s, "test_acc": net.evaluate(x_test, y_test)[1]}
+
+
+def _keras_model():
+    import keras
+
+    from helpers.setup import seed_everything
+
+    seed_everything(42)
+    model = keras.Sequential([keras.Input(shape=(SIZES[0],))]
+                             + [keras.layers.Dense(u, activation="relu") for u in SIZES[1:-1]]
+                             + [keras.layers.Dense(SIZES[-1], activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=LR, momentum=MOMENTUM),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def bench_keras(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, float]:
+    """Time one epoch of the Keras twin after a warm-up; train a fresh one for accuracy."""
+    model = _keras_model()
+    model.fit(x[:warmup], y[:warmup], epochs=1, batch_size=BATCH, verbose=0)  # traces fit
+    epoch_s = _timed(lambda: model.fit(x, y, epochs=1, batch_size=BATCH, verbose=0))
+    model = _keras_model()
+    train_s = _timed(lambda: model.fit(x, y, epochs=epochs, batch_size=BATCH, verbose=0))
+    test_acc = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1]
+    return {"epoch_s": epoch_s, "train_s": train_s, "test_acc": float(test_acc)}
+
+
+# ------------------------------------------------------------------ notebooks
+
+
+class PeakRss:
+    """Sample the resident memory of a process and its children in a background thread."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, pid: int) -> None:
+        """Start sampling the process tree rooted at ``pid``."""
+        self._thread = threading.Thread(target=self._run, args=(pid,), daemon=True)
+        self._thread.start()
+
+    def _run(self, pid: int) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(pid)
+        except psutil.Error:
+            return
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for proc in [root, *root.children(recursive=True)]:
+                    try:
+                        total += proc.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                break
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def stop(self) -> int:
+        """Stop sampling and return the peak in bytes."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        return self.peak
+
+
+def run_notebook(path: Path, timeout: int = 1800) -> dict[str, object]:
+    """Execute a copy of a lesson in a fresh kernel as the tests do; return time and memory."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)  # executed in memory; the file is not touched
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    sampler = PeakRss()
+
+    def on_start(**_: object) -> None:
+        sampler.start(client.km.provisioner.pid)
+
+    client.on_notebook_start = on_start
+    status = "ok"
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        status = f"error: {str(exc).strip().splitlines()[-1][:80]}"
+    wall = time.perf_counter() - start
+    peak = sampler.stop()
+    cells = sum(c.cell_type == "code" for c in nb.cells)
+    return {"name": path.name, "cells": cells, "wall_s": wall, "peak_mb": peak / 2**20,
+            "status": status}
+
+
+# ------------------------------------------------------------------ report
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """Return a Markdown table (numbers right-aligned)."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.rjust(w) if i else c.ljust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))) + " |"
+
+    rule = "|" + "|".join("-" * (w + 1) + ":" if i else ":" + "-" * (w + 1)
+                          for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def report(info: dict[str, str], args: argparse.Namespace, peak: dict[str, float],
+           nets: dict[str, dict[str, float]], notebooks: list[dict[str, object]]) -> str:
+    """Return the whole report as Markdown."""
+    n = args.train_size
+    flops = n * flops_per_image()
+    out = ["# Benchmarks", "",
+           "Written by `make bench` (tools/bench.py). Numbers depend on the machine and on "
+           "whatever else runs on it: see the load average below.", "", "## Machine", ""]
+    out += [f"- {k}: {v}" for k, v in info.items()]
+    out += ["", "## Matrix-multiply throughput (the yardstick)", "",
+            f"Best of {args.matmul_repeats} float32 {args.matmul_size}x{args.matmul_size} "
+            f"@ {args.matmul_size}x{args.matmul_size} products with NumPy "
+            f"(2*n^3 FLOPs each).", "",
+            table(["BLAS threads", "GFLOP/s"],
+                  [["all cores", f"{peak['all']:.1f}"], ["one", f"{peak['one']:.1f}"]]),
+            "", "## Training the 784-128-10 network", "",
+            f"Batch {BATCH}, SGD with learning rate {LR} and momentum {MOMENTUM} (lesson 04's "
+            f"settings) on the first {n:,} of the 55,000 training images. *Epoch* is one "
+            "epoch timed after a warm-up; *test accuracy* and *train s* come from a fresh "
+            f"network trained for {args.epochs} epoch{'s' if args.epochs > 1 else ''}. "
+            "The NumPy network runs its BLAS on one thread (helpers.scratch.one_blas_thread); "
+            "Keras uses all cores.", "",
+            f"{FLOP_FORMULA}: {flops / 1e9:.2f} GFLOP for N = {n:,} (matrix products only; "
+            "bias, ReLU, softmax and the update add under 0.5%).", ""]
+    rows = []
+    for name, r in nets.items():
+        gflops = flops / r["epoch_s"] / 1e9
+        rows.append([name, f"{r['epoch_s']:.2f}", f"{n / r['epoch_s']:,.0f}", f"{gflops:.2f}",
+                     f"{100 * gflops / peak['all']:.1f}", f"{100 * gflops / peak['one']:.1f}",
+                     f"{r['test_acc']:.4f}", f"{r['train_s']:.1f}"])
+    out += [table(["network", "epoch s", "images/s", "GFLOP/s", "% of matmul (all cores)",
+                   "% of matmul (one thread)", "test accuracy", "train s"], rows)]
+    out += ["", "## Lessons", ""]
+    if notebooks:
+        out += ["Each lesson executed top to bottom in a fresh kernel with nbclient, as "
+                "`make test` and `make outputs` do (a copy in memory; the file is not "
+                "changed). Wall time includes starting the kernel; memory is the peak "
+                "resident set of the kernel and its child processes, sampled every 50 ms.", "",
+                table(["notebook", "code cells", "wall s", "peak RSS MB", "status"],
+                      [[str(r["name"]), str(r["cells"]), f"{r['wall_s']:.1f}",
+                        f"{r['peak_mb']:.0f}", str(r["status"])] for r in notebooks])]
+    else:
+        out += ["No lessons were executed in this run."]
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    out += ["", f"Load average at the end (1, 5, 15 min): {load}.", ""]
+    return "\n".join(out)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    p.add_argument("--quick", action="store_true",
+                   help="smoke run in seconds: 2,000 images, 1 epoch, small matmul, "
+                        "no notebooks, no file unless --output")
+    p.add_argument("--notebooks", nargs="*", default=None,
+                   help="lessons to execute (default: all; with --quick: none)")
+    p.add_argument("--output", default=None,
+                   help=f"where to write the report (default: {DEFAULT_OUTPUT.relative_to(ROOT)};"
+                        " with --quick: nowhere)")
+    p.add_argument("--epochs", type=int, default=None, help=f"epochs for accuracy ({EPOCHS})")
+    p.add_argument("--train-size", type=int, default=None, help="training images (55,000)")
+    args = p.parse_args(argv)
+    q = args.quick
+    args.epochs = args.epochs or (1 if q else EPOCHS)
+    args.train_size = args.train_size or (2000 if q else 55_000)
+    args.matmul_size = 256 if q else 2048
+    args.matmul_repeats = 2 if q else 5
+    if args.notebooks is None:
+        args.notebooks = [] if q else sorted(str(p) for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if args.output is None and not q:
+        args.output = str(DEFAULT_OUTPUT)
+    if args.epochs < 1 or not 1 <= args.train_size <= 55_000:
+        p.error("--epochs must be >= 1 and --train-size in 1..55000")
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    for key, value in ENV.items():
+        os.environ.setdefault(key, value)
+    if not os.environ.get("MNIST_PATH") and SHARED_MNIST.exists():
+        os.environ["MNIST_PATH"] = str(SHARED_MNIST)
+    sys.path.insert(0, str(ROOT))
+    from helpers.setup import quiet_tensorflow_env
+
+    quiet_tensorflow_env()
+    info = machine()
+    print(f"bench: {info['CPU']}, {info['Cores available']} cores", file=sys.stderr, flush=True)
+
+    import helpers.scratch as scratch
+
+    print("bench: matmul ...", file=sys.stderr, flush=True)
+    peak = {"all": matmul_gflops(args.matmul_size, args.matmul_repeats)}
+    with scratch.one_blas_thread():
+        peak["one"] = matmul_gflops(args.matmul_size, args.matmul_repeats)
+
+    x, y, x_test, y_test = _data(args.train_size)
+    # The warm-up ends on a short batch of the same size as the timed epoch's last one, so
+    # Keras traces its train step for both batch shapes before the clock starts.
+    warmup = min(len(x), 4 * BATCH + len(x) % BATCH)
+    nets = {}
+    print("bench: NumPy network ...", file=sys.stderr, flush=True)
+    nets["NumPy (helpers.scratch.MLP)"] = bench_numpy(x, y, x_test, y_test, args.epochs, warmup)
+    print("bench: Keras network ...", file=sys.stderr, flush=True)
+    nets["Keras (Sequential)"] = bench_keras(x, y, x_test, y_test, args.epochs, warmup)
+
+    notebooks = []
+    for path in args.notebooks:
+        print(f"bench: executing {path} ...", file=sys.stderr, flush=True)
+        notebooks.append(run_notebook(Path(path)))
+
+    text = report(info, args, peak, nets, notebooks)
+    print(text)
+    if args.output:
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"bench: wrote {out}", file=sys.stderr)
+    failed = [r["name"] for r in notebooks if r["status"] != "ok"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
