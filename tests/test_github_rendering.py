@@ -162,6 +162,27 @@ def test_relative_links_resolve(nb):
                 assert anchor in found, f"{name(nb)}: no heading for #{anchor} in {path.name}"
 
 
+def table_cells(line: str) -> int:
+    return len(line.strip().strip("|").split("|"))
+
+
+def test_tables_have_a_matching_separator_row(nb):
+    for cell in markdown_cells(nb):
+        lines = FENCE.sub("\n", cell.source).splitlines()
+        for k, line in enumerate(lines):
+            if "|" not in line or not re.match(
+                    r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", line):
+                continue  # not a table's separator row (a rule --- has no pipes)
+            assert k > 0 and "|" in lines[k - 1], f"{name(nb)}: a table needs a header row"
+            assert table_cells(lines[k - 1]) == table_cells(line), \
+                f"{name(nb)}: header and separator of a table differ in columns: {lines[k - 1]}"
+            for row in lines[k + 1:]:
+                if "|" not in row:
+                    break
+                assert table_cells(row) == table_cells(line), \
+                    f"{name(nb)}: table row with a different number of columns: {row}"
+
+
 def test_no_raw_or_empty_cells(nb):
     for cell in nb.cells:
         assert cell.cell_type != "raw", f"{name(nb)}: GitHub shows raw cells as plain text"
@@ -260,3 +281,7 @@ def test_github_slug():
     assert github_slug("Run it") == "run-it"
     assert github_slug("Lessons") == "lessons"
     assert github_slug("Colab: open a lesson") == "colab-open-a-lesson"
+
+
+def test_table_cells():
+    assert table_cells("| a | b |") == 2 and table_cells("|---|---:|") == 2
