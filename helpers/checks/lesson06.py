@@ -1,0 +1,130 @@
+"""Checks for lesson 06, Hyperparameter tuning."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from helpers.checks._core import (
+    Feedback,
+    check_choice,
+    check_integer,
+    malformed,
+    right,
+    unanswered,
+    wrong,
+)
+
+# A learning rate "diverged" if its network ended no better than this on validation data.
+DIVERGED_BELOW = 0.5
+
+WHY_NOT_TEST_OPTIONS = ("a", "b", "c", "d")
+WHY_NOT_TEST = "c"
+
+
+def parameter_count(answer: Any, hidden: Sequence[int] = (256, 128)) -> Feedback:
+    """Check the number of weights and biases of an MLP 784 -> hidden... -> 10."""
+    sizes = [784, *hidden, 10]
+    expected = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:], strict=False))
+    what = f"the parameter count of the {' -> '.join(map(str, sizes))} network"
+    return check_integer(answer, expected, what=what,
+                         hint="each Dense layer has (inputs + 1) x outputs parameters: one "
+                              "weight per input and output, plus one bias per output. Add "
+                              "the layers up.")
+
+
+def _rows_problem(rows: Any, param: str) -> Feedback | None:
+    """Return feedback if ``rows`` is not a sweep's list of rows over ``param``, else None."""
+    if (todo := unanswered(rows, f"the rows of your {param} sweep")) is not None:
+        return todo
+    if isinstance(rows, Mapping) or not isinstance(rows, Sequence) or not rows or not all(
+            isinstance(r, Mapping) and param in r and "val_accuracy" in r for r in rows):
+        return malformed(f"pass the list of rows your sweep returned, e.g. "
+                         f"rows = tuning.sweep('{param}', [...], base, small); each row is a "
+                         f"dict with '{param}' and 'val_accuracy'.")
+    return None
+
+
+def _number(x: Any) -> float | None:
+    """Return ``x`` as a float if it is a real number, else None."""
+    if isinstance(x, np.ndarray) and x.size == 1:
+        x = x.item()
+    if isinstance(x, bool) or not isinstance(x, int | float | np.number):
+        return None
+    return float(x)
+
+
+def diverged_lr(answer: Any, rows: Any) -> Feedback:
+    """Check the learning rate whose training diverged in a learning-rate sweep."""
+    if (problem := _rows_problem(rows, "lr")) is not None:
+        return problem
+    if (todo := unanswered(answer, "the learning rate that diverged")) is not None:
+        return todo
+    lr = _number(answer)
+    values = [float(r["lr"]) for r in rows]
+    if lr is None:
+        return malformed(f"give the learning rate as a number, one of {values}; you gave a "
+                         f"{type(answer).__name__}.")
+    matches = [r for r in rows if np.isclose(float(r["lr"]), lr, rtol=1e-6)]
+    if not matches:
+        return malformed(f"{lr:g} is not one of the swept learning rates {values}.")
+    diverged = [r for r in rows if r["val_accuracy"] < DIVERGED_BELOW]
+    if not diverged:
+        return wrong("no learning rate diverged in these rows: every network beat "
+                     f"{DIVERGED_BELOW:.0%} validation accuracy.",
+                     "sweep up to lr = 1 so that one run fails.")
+    acc = matches[0]["val_accuracy"]
+    if acc < DIVERGED_BELOW:
+        return right(f"Correct: at lr = {lr:g} the validation accuracy is only {acc:.4f}, "
+                     "far below the others (guessing gets 0.1): the steps overshoot and "
+                     "the weights never settle.")
+    return wrong(f"at lr = {lr:g} the network reached {acc:.4f} validation accuracy, so it "
+                 "learned.",
+                 "look for the run whose validation accuracy collapsed, far below the others.")
+
+
+def why_not_test(answer: Any) -> Feedback:
+    """Check the multiple-choice question on why we do not choose by test accuracy."""
+    return check_choice(
+        answer, WHY_NOT_TEST, options=WHY_NOT_TEST_OPTIONS, what="your choice (a, b, c or d)",
+        hint="the test set's job is to give an unbiased estimate for new data. What "
+             "happens to that estimate when the test set also picks the winner?")
+
+
+def tuned_dropout(answer: Any, rows: Any) -> Feedback:
+    """Check a dropout rate chosen from a sweep: the best on validation, with its accuracy."""
+    if (problem := _rows_problem(rows, "dropout")) is not None:
+        return problem
+    if (todo := unanswered(answer, "(chosen dropout rate, its validation accuracy)")) is not None:
+        return todo
+    if isinstance(answer, str | bytes) or not isinstance(answer, Sequence) or len(answer) != 2:
+        return malformed("answer should be a pair (dropout rate, validation accuracy), "
+                         "e.g. (0.2, 0.9512).")
+    rate, acc = _number(answer[0]), _number(answer[1])
+    if rate is None or acc is None:
+        return malformed("both parts of the answer must be numbers: (dropout rate, "
+                         "validation accuracy).")
+    rates = sorted({float(r["dropout"]) for r in rows})
+    if len(rates) < 3:
+        return wrong(f"your sweep tried only {len(rates)} dropout rate(s) {rates}.",
+                     "try at least three rates, e.g. [0.0, 0.2, 0.4, 0.6].")
+    if not 0.0 <= rate < 1.0:
+        return malformed(f"a dropout rate is in [0, 1); you gave {rate:g}.")
+    matches = [r for r in rows if np.isclose(float(r["dropout"]), rate)]
+    if not matches:
+        return malformed(f"{rate:g} is not one of the rates you swept: {rates}.")
+    row = matches[0]
+    if not np.isclose(acc, row["val_accuracy"], atol=5e-5):
+        return wrong(f"the validation accuracy of dropout {rate:g} in your rows is "
+                     f"{row['val_accuracy']:.4f}, not {acc:.4f}.",
+                     "report the val_accuracy column of the row you chose (not a test "
+                     "accuracy: the test set stays untouched while you tune).")
+    top = max(rows, key=lambda r: r["val_accuracy"])
+    if row["val_accuracy"] < top["val_accuracy"]:
+        return wrong(f"dropout {float(top['dropout']):g} scored higher on validation "
+                     f"({top['val_accuracy']:.4f} > {row['val_accuracy']:.4f}).",
+                     "choose the rate with the highest validation accuracy.")
+    return right(f"Correct: dropout {rate:g} has the best validation accuracy of your sweep, "
+                 f"{acc:.4f}.")

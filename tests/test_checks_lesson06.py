@@ -1,0 +1,144 @@
+"""Tests for helpers.checks.lesson06: right, wrong, malformed and unanswered for every check."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.checks import lesson06 as check
+
+LR_ROWS = [{"lr": lr, "val_accuracy": acc}
+           for lr, acc in [(1e-4, 0.811), (1e-3, 0.915), (1e-2, 0.936), (1e-1, 0.882),
+                           (1.0, 0.268)]]
+DROPOUT_ROWS = [{"dropout": d, "val_accuracy": acc}
+                for d, acc in [(0.0, 0.9424), (0.2, 0.9436), (0.4, 0.9388), (0.6, 0.9302)]]
+
+
+def kind(feedback: check.Feedback) -> str:
+    assert isinstance(feedback, check.Feedback)
+    assert feedback.message and repr(feedback) == feedback.message
+    return feedback.kind
+
+
+# --- parameter_count ------------------------------------------------------------------------
+
+def test_parameter_count_right() -> None:
+    assert kind(check.parameter_count(235_146)) == "right"
+    assert kind(check.parameter_count(np.int64(235_146))) == "right"
+    assert kind(check.parameter_count(101_770, hidden=(128,))) == "right"
+
+
+def test_parameter_count_wrong_gives_hint() -> None:
+    fb = check.parameter_count(784 * 256 + 256 * 128 + 128 * 10)  # biases forgotten
+    assert kind(fb) == "wrong" and "too small" in fb.message and "bias" in fb.message
+
+
+@pytest.mark.parametrize("answer", ["235146", 235146.5, [235146], True])
+def test_parameter_count_malformed(answer: object) -> None:
+    assert kind(check.parameter_count(answer)) == "malformed"
+
+
+def test_parameter_count_unanswered() -> None:
+    assert kind(check.parameter_count(...)) == "unanswered"
+
+
+# --- diverged_lr ----------------------------------------------------------------------------
+
+def test_diverged_lr_right() -> None:
+    fb = check.diverged_lr(1.0, LR_ROWS)
+    assert kind(fb) == "right" and "0.2680" in fb.message
+    assert kind(check.diverged_lr(1, LR_ROWS)) == "right"
+    assert kind(check.diverged_lr(np.float32(1.0), LR_ROWS)) == "right"
+
+
+def test_diverged_lr_wrong() -> None:
+    fb = check.diverged_lr(1e-1, LR_ROWS)
+    assert kind(fb) == "wrong" and "0.8820" in fb.message
+    assert kind(check.diverged_lr(1e-4, LR_ROWS)) == "wrong"
+
+
+def test_diverged_lr_wrong_when_nothing_diverged() -> None:
+    rows = [r for r in LR_ROWS if r["lr"] < 1.0]
+    fb = check.diverged_lr(1e-1, rows)
+    assert kind(fb) == "wrong" and "no learning rate diverged" in fb.message
+
+
+@pytest.mark.parametrize("answer", ["1.0", 0.5, [1.0], {"lr": 1.0}])
+def test_diverged_lr_malformed_answer(answer: object) -> None:
+    assert kind(check.diverged_lr(answer, LR_ROWS)) == "malformed"
+
+
+@pytest.mark.parametrize("rows", [[], {"lr": 1.0, "val_accuracy": 0.1}, [{"lr": 1.0}],
+                                  [{"dropout": 0.1, "val_accuracy": 0.9}], "rows", 3])
+def test_diverged_lr_malformed_rows(rows: object) -> None:
+    fb = check.diverged_lr(1.0, rows)
+    assert kind(fb) == "malformed" and "tuning.sweep('lr'" in fb.message
+
+
+def test_diverged_lr_unanswered() -> None:
+    assert kind(check.diverged_lr(..., LR_ROWS)) == "unanswered"
+    assert kind(check.diverged_lr(1.0, ...)) == "unanswered"
+
+
+# --- why_not_test ---------------------------------------------------------------------------
+
+def test_why_not_test_right() -> None:
+    assert kind(check.why_not_test("c")) == "right"
+    assert kind(check.why_not_test(" C ")) == "right"
+
+
+@pytest.mark.parametrize("answer", ["a", "b", "d"])
+def test_why_not_test_wrong(answer: str) -> None:
+    fb = check.why_not_test(answer)
+    assert kind(fb) == "wrong" and "Hint" in fb.message
+
+
+@pytest.mark.parametrize("answer", ["e", 3, ["c"]])
+def test_why_not_test_malformed(answer: object) -> None:
+    assert kind(check.why_not_test(answer)) == "malformed"
+
+
+def test_why_not_test_unanswered() -> None:
+    assert kind(check.why_not_test(...)) == "unanswered"
+
+
+# --- tuned_dropout --------------------------------------------------------------------------
+
+def test_tuned_dropout_right() -> None:
+    fb = check.tuned_dropout((0.2, 0.9436), DROPOUT_ROWS)
+    assert kind(fb) == "right" and "0.9436" in fb.message
+    assert kind(check.tuned_dropout([np.float64(0.2), np.float32(0.9436)], DROPOUT_ROWS)) \
+        == "right"
+
+
+def test_tuned_dropout_wrong_not_the_best() -> None:
+    fb = check.tuned_dropout((0.0, 0.9424), DROPOUT_ROWS)
+    assert kind(fb) == "wrong" and "0.2" in fb.message and "higher" in fb.message
+
+
+def test_tuned_dropout_wrong_accuracy_not_from_validation() -> None:
+    fb = check.tuned_dropout((0.2, 0.9812), DROPOUT_ROWS)  # e.g. a test accuracy
+    assert kind(fb) == "wrong" and "val_accuracy" in fb.message and "test" in fb.message
+
+
+def test_tuned_dropout_wrong_too_few_rates() -> None:
+    fb = check.tuned_dropout((0.2, 0.9436), DROPOUT_ROWS[1:2])
+    assert kind(fb) == "wrong" and "at least three" in fb.message
+
+
+@pytest.mark.parametrize("answer", [0.2, "0.2", (0.2,), (0.2, 0.9, 1), ("0.2", 0.9436),
+                                    (0.2, None), (0.3, 0.9436), (1.5, 0.9436)])
+def test_tuned_dropout_malformed_answer(answer: object) -> None:
+    assert kind(check.tuned_dropout(answer, DROPOUT_ROWS)) == "malformed"
+
+
+@pytest.mark.parametrize("rows", [[], [{"dropout": 0.2}], [{"lr": 1e-3, "val_accuracy": 0.9}],
+                                  {"dropout": 0.2, "val_accuracy": 0.9}, 0.9436])
+def test_tuned_dropout_malformed_rows(rows: object) -> None:
+    assert kind(check.tuned_dropout((0.2, 0.9436), rows)) == "malformed"
+
+
+def test_tuned_dropout_unanswered() -> None:
+    assert kind(check.tuned_dropout(..., DROPOUT_ROWS)) == "unanswered"
+    fb = check.tuned_dropout(..., ...)
+    assert kind(fb) == "unanswered" and "dropout sweep" in fb.message
