@@ -54,6 +54,10 @@ outputs: setup generate
 lint: setup
 	$(VENV)/bin/ruff check helpers tests tools
 
+# Performance figures: a table on screen and in benchmarks/RESULTS.md (several minutes).
+bench: setup
+	$(PY) tools/bench.py
+
 clean:
 	rm -rf $(VENV) student .pytest_cache
 

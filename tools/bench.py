@@ -38,8 +38,8 @@ ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPT
 # Lesson 04's network and training settings; the Keras twin uses the same.
 SIZES = (784, 128, 10)
 BATCH = 128
-LR = 0.1
-MOMENTUM = 0.0
+LR = 0.05
+MOMENTUM = 0.9
 EPOCHS = 10
 
 
@@ -293,7 +293,7 @@ def report(info: dict[str, str], args: argparse.Namespace, peak: dict[str, float
         gflops = flops / r["epoch_s"] / 1e9
         rows.append([name, f"{r['epoch_s']:.2f}", f"{n / r['epoch_s']:,.0f}", f"{gflops:.2f}",
                      f"{100 * gflops / peak['all']:.1f}", f"{100 * gflops / peak['one']:.1f}",
-                     f"{r['test_acc']:.4f}", f"{r['train_s']:.1f}"])
+                     f"{r['test_acc']:.4f}", f"{r['train_s']:.2f}"])
     out += [table(["network", "epoch s", "images/s", "GFLOP/s", "% of matmul (all cores)",
                    "% of matmul (one thread)", "test accuracy", "train s"], rows)]
     out += ["", "## Lessons", ""]
@@ -326,8 +326,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--train-size", type=int, default=None, help="training images (55,000)")
     args = p.parse_args(argv)
     q = args.quick
-    args.epochs = args.epochs or (1 if q else EPOCHS)
-    args.train_size = args.train_size or (2000 if q else 55_000)
+    if args.epochs is None:
+        args.epochs = 1 if q else EPOCHS
+    if args.train_size is None:
+        args.train_size = 2000 if q else 55_000
     args.matmul_size = 256 if q else 2048
     args.matmul_repeats = 2 if q else 5
     if args.notebooks is None:
