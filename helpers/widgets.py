@@ -102,8 +102,15 @@ class NeuronExplorer:
     def _on_change(self, change: dict[str, object]) -> None:
         self.redraw()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> object:
-        return self.widget._repr_mimebundle_(**kwargs)
+    def __repr__(self) -> str:
+        s = self.state
+        return f"NeuronExplorer(w1={s['w1']:.2f}, w2={s['w2']:.2f}, b={s['b']:.2f})"
+
+    def _ipython_display_(self) -> None:
+        """Show the widget (works with ipywidgets 7, as in Colab, and 8)."""
+        from IPython.display import display
+
+        display(self.widget)
 
 
 def _signed(value: float) -> str:

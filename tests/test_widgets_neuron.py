@@ -70,9 +70,16 @@ def test_zero_weights_have_no_boundary(explorer):
     assert set(explorer.labels.values()) == {"A 0.50", "B 0.50", "C 0.50", "D 0.50"}
 
 
-def test_displays_as_a_widget(explorer):
-    bundle = explorer._repr_mimebundle_()
+def test_displays_as_a_widget(explorer, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    explorer._ipython_display_()
+    assert shown == [explorer.widget]
+    bundle = explorer.widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert repr(explorer) == "NeuronExplorer(w1=1.00, w2=1.00, b=0.00)"
 
 
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
