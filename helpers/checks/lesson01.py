@@ -116,7 +116,7 @@ def most_ink(answer: Any, x: np.ndarray) -> Feedback:
                          "like a position among all the pixels, as np.argmax(x) gives.", hint)
         return malformed(f"The index should be between 0 and {len(x) - 1}, got {index}.")
     if ink[index] == best:
-        return right(f"Correct: image {index} has the most ink ({_fmt(best)}).")
+        return right(f"Correct: image {index} has the most ink, its pixels sum to {_fmt(best)}.")
     if ink[index] == ink.min():
         return wrong(f"image {index} has the LEAST ink ({_fmt(ink[index])}); you want the most.",
                      "np.argmax, not np.argmin.")
@@ -210,8 +210,8 @@ def most_atypical(answer: Any, x: np.ndarray, y: np.ndarray, digit: int, k: int)
                          for g, ok in zip(got, is_member, strict=True)])
     far_enough = got_dist >= kth * (1 - 1e-6)  # near-ties with the k-th count as right
     if np.all(far_enough):
-        return right(f"Correct: these {k} {digit}s lie farthest from the mean {digit} "
-                     f"(distances {kth:.4g} to {dist[order[0]]:.4g}).")
+        return right(f"Correct: these are the {k} images of a {digit} farthest from the mean "
+                     f"{digit} (distances {kth:.4g} to {dist[order[0]]:.4g}).")
     if set(got.tolist()) == set(order[:k].tolist()):
         return wrong(f"these are positions among the {digit}s only, not indices into x.",
                      f"map them back: np.flatnonzero(y == {digit})[positions].")
