@@ -259,3 +259,27 @@ def pixel_histogram(images: np.ndarray, bins: int = 32, title: str | None = None
     if title:
         fig.suptitle(title)
     return fig
+
+
+def hidden_weights(W: np.ndarray, n: int = 8, title: str | None = None) -> Figure:
+    """Show the incoming weights of the first ``n`` hidden units as 28x28 images.
+
+    ``W`` is a first-layer weight matrix of shape (784, units): column ``j`` holds the 784
+    weights hidden unit ``j`` gives the pixels. Red is positive, blue negative, on one
+    colour scale shared by all panels so that units can be compared.
+    """
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 2 or W.shape[0] != 784:
+        raise ValueError(f"W must have shape (784, units), got {W.shape}; pass params['W1'].")
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= W.shape[1]:
+        raise ValueError(f"n must be an int from 1 to {W.shape[1]} (the number of units), "
+                         f"got {n!r}.")
+    limit = float(np.abs(W[:, :n]).max()) or 1.0
+    fig, axes = plt.subplots(1, n, figsize=(0.95 * n, 1.3), squeeze=False)
+    for j, ax in enumerate(axes.flat):
+        ax.imshow(W[:, j].reshape(28, 28), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"unit {j}", fontsize=8)
+        ax.axis("off")
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
