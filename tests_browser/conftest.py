@@ -1,0 +1,50 @@
+"""Fixtures of the browser test: one JupyterLab server and one chromium for the whole run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import lab
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
+ARTIFACTS = ROOT / "tmp" / "browser"  # screenshots of each run (git-ignored)
+
+# The kernels JupyterLab starts inherit this environment: the same quiet TensorFlow and the
+# same MNIST file as `make test`.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("PYTHONHASHSEED", "0")
+if not os.environ.get("MNIST_PATH") and SHARED_MNIST.exists():
+    os.environ["MNIST_PATH"] = str(SHARED_MNIST)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Return the folder for this run's screenshots."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def server():
+    """Yield JupyterLab on loopback, serving a temporary copy of the lessons."""
+    if not Path(lab.CHROMIUM).exists():
+        pytest.fail(f"{lab.CHROMIUM} is missing: run `make test-browser`, which installs it")
+    with lab.LabServer(lab.lesson_paths()) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def requests_log() -> lab.RequestLog:
+    """Return the log of requests the browser was stopped from making (non-loopback)."""
+    return lab.RequestLog()
+
+
+@pytest.fixture(scope="session")
+def browser(server, requests_log):
+    """Yield a chromium context (fresh profile) that reaches loopback only."""
+    with lab.chromium(requests_log) as context:
+        yield context

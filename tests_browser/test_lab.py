@@ -1,0 +1,148 @@
+"""Every lesson as a learner runs it: JupyterLab in chromium, clear outputs, run all cells.
+
+Run with `make test-browser` (it installs chromium and Playwright first). Each lesson: the
+page loads with the committed figures, "Clear Outputs of All Cells" then "Run All Cells"
+finish with every cell numbered, no error or stderr output shows, every figure appears,
+and in a lesson with a live widget, moving a slider with the keyboard redraws its picture.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import lab
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import generate  # noqa: E402
+
+LESSONS = generate.lessons()
+# The lessons whose explorers the spec names (a slider that redraws a figure).
+SLIDER_LESSONS = {"02_neuron_math.ipynb", "03_activation_functions.ipynb"}
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+KEY_PRESSES = 6
+
+
+def committed(path: Path) -> dict:
+    """Return counts from the committed notebook: code cells, PNG outputs, widget views."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    outputs = [o for c in code for o in c.get("outputs", [])]
+    return {
+        "code_cells": len(code),
+        "pngs": sum("image/png" in o.get("data", {}) for o in outputs),
+        "widgets": sum(WIDGET_MIME in o.get("data", {}) for o in outputs),
+    }
+
+
+def error_report(state: dict) -> list[str]:
+    """Return one line per error or stderr output in the page's notebook model."""
+    lines = []
+    for k, cell in enumerate(state["cells"]):
+        for o in cell["outputs"]:
+            if o.get("output_type") == "error":
+                lines.append(f"code cell {k} ({cell['id']}): {o['ename']}: {o['evalue'][:300]}")
+            elif o.get("output_type") == "stream" and o.get("name") == "stderr":
+                lines.append(f"code cell {k} ({cell['id']}): stderr: {o['text'][:300]!r}")
+    return lines
+
+
+def test_every_lesson_of_the_manifest_exists():
+    """Every lesson in lessons.toml is there to run."""
+    missing = [x["file"] for x in LESSONS if not (ROOT / "notebooks" / x["file"]).exists()]
+    assert not missing, f"lessons.toml lists lessons that do not exist: {missing}"
+
+
+def slider_redraws(page, artifacts: Path, number: str) -> None:
+    """Move the first slider with the keyboard; its widget's picture and read-out must change."""
+    view = page.locator(".jp-OutputArea-output:has(.widget-slider)").first
+    view.scroll_into_view_if_needed()
+    image = view.locator("img.widget-image").first
+    texts = view.locator(".widget-html-content")
+    handle = view.locator(".widget-slider .noUi-handle").first
+    readout = view.locator(".widget-slider .widget-readout").first
+    assert image.count() == 1, "the explorer shows no image widget"
+    before = (image.get_attribute("src"), texts.all_inner_texts(), readout.inner_text())
+    value_before = float(handle.get_attribute("aria-valuenow"))
+    handle.focus()
+    for _ in range(KEY_PRESSES):
+        page.keyboard.press("ArrowRight")
+    # Each key press sends a value to the kernel, which redraws: wait until the picture
+    # has changed and then stayed the same for a few polls.
+    deadline = time.monotonic() + 120
+    after, steady = before, 0
+    while time.monotonic() < deadline and steady < 4:
+        page.wait_for_timeout(500)
+        now = (image.get_attribute("src"), texts.all_inner_texts(), readout.inner_text())
+        steady = steady + 1 if now == after and now[0] != before[0] else 0
+        after = now
+    view.screenshot(path=str(artifacts / f"{number}-widget-moved.png"))
+    value_after = float(handle.get_attribute("aria-valuenow"))
+    assert value_after > value_before, f"ArrowRight did not move the slider ({value_before})"
+    assert after[2] != before[2], "the slider's read-out did not change"
+    assert after[0] != before[0], "the explorer's picture was not redrawn after the slider moved"
+    if before[1]:
+        assert after[1] != before[1], f"the explorer's text stayed {before[1]!r}"
+        # The explorer's text states the slider's new value, e.g. "z = 1.30·x₁ ..." for 1.30.
+        assert after[2] in " ".join(after[1]), f"{after[2]!r} is not in {after[1]!r}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[x["number"] for x in LESSONS])
+def test_lesson_runs_in_jupyterlab(lesson, server, browser, requests_log, artifacts):
+    """Load, clear, run all; no errors; every figure; a moved slider redraws its widget."""
+    path = ROOT / "notebooks" / lesson["file"]
+    if not path.exists():
+        pytest.fail(f"{lesson['file']} does not exist yet")
+    number, expected = lesson["number"], committed(path)
+    page_errors: list[str] = []
+    nb = lab.Lesson(browser, server, lesson["file"])
+    nb.page.on("pageerror", lambda e: page_errors.append(str(e)))
+    try:
+        (artifacts / f"{number}-first-screen.png").write_bytes(nb.first_screen())
+        loaded = nb.dom()
+        assert loaded["png_imgs"] == expected["pngs"], "the committed figures did not all show"
+
+        state = nb.run_all()
+        nb.page.screenshot(path=str(artifacts / f"{number}-after-run.png"))
+        errors = error_report(state)
+        assert not errors, "cells failed in JupyterLab:\n" + "\n".join(errors)
+        code = [c for c in state["cells"] if c["source"].strip()]
+        assert len(code) == expected["code_cells"]
+        counts = [c["count"] for c in code]
+        assert counts == list(range(1, len(code) + 1)), f"execution counts {counts}"
+
+        shown = nb.dom()
+        assert shown["stderr"] == [], f"stderr or error outputs in the page: {shown['stderr']}"
+        assert shown["tracebacks"] == 0
+        assert shown["prompts"] == [f"[{n}]:" for n in counts]
+        assert expected["pngs"] > 0, "a lesson shows its results as figures"
+        assert shown["png_imgs"] == expected["pngs"], \
+            f"{shown['png_imgs']} figures in the page, {expected['pngs']} in the committed file"
+        assert shown["png_loaded"] == shown["png_imgs"], "some figures did not load"
+
+        widgets_run = sum(WIDGET_MIME in o.get("data", {}) for c in code for o in c["outputs"])
+        assert widgets_run == expected["widgets"]
+        if widgets_run:
+            assert shown["widget_views"] == widgets_run, "a widget did not render in the page"
+            assert not shown["widget_errors"], shown["widget_errors"]
+        if lesson["file"] in SLIDER_LESSONS:
+            assert shown["sliders"] > 0, f"{lesson['file']} should show a live slider"
+        if shown["sliders"]:
+            slider_redraws(nb.page, artifacts, number)
+        assert not page_errors, f"JavaScript errors in the page: {page_errors}"
+    except BaseException:
+        nb.page.screenshot(path=str(artifacts / f"{number}-failed.png"))
+        raise
+    finally:
+        nb.close()
+
+
+def test_the_browser_reached_nothing_but_loopback(requests_log):
+    """The page asked for nothing beyond loopback except the (blocked) Colab badges."""
+    # Every non-loopback request was aborted; the only ones expected are the Colab badges.
+    others = [u for u in requests_log.blocked if "colab.research.google.com" not in u]
+    assert others == [], f"the page tried to reach: {others}"
