@@ -65,3 +65,41 @@ clean:
 .PHONY: student
 student: setup
 	$(PY) tools/student.py
+
+# --- Tested as a learner would: a real browser, and the newest library versions -------------
+.PHONY: browser-setup test-browser thumbnails test-latest
+BROWSER_STAMP := $(VENV)/.browser-installed
+LATEST_VENV := .venv-latest
+LATEST_PY := $(LATEST_VENV)/bin/python
+
+# Debian's chromium (never a Playwright browser download) and the pinned Playwright package.
+browser-setup: setup $(BROWSER_STAMP)
+
+$(BROWSER_STAMP): requirements-browser.txt
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-browser.txt
+	@touch $(BROWSER_STAMP)
+
+# JupyterLab in headless chromium: every lesson cleared, run, checked; sliders moved.
+test-browser: browser-setup
+	@$(PY) -m pytest -o addopts="" -p no:cacheprovider tests_browser; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test-browser: pytest collected no tests"; exit 1; fi; \
+	exit $$status
+
+# Screenshots of each lesson's first screen for the README's lessons table.
+thumbnails: browser-setup
+	$(PY) tests_browser/thumbnails.py
+	$(MAKE) generate
+
+# Every lesson executed (errors and failed asserts only) on the newest versions PyPI serves.
+test-latest:
+	@test -x $(LATEST_PY) || $(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --upgrade \
+		tensorflow-cpu keras keras-tuner numpy matplotlib ipywidgets nbval pytest ipykernel
+	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(LATEST_PY) -m pytest -o addopts="" -p no:cacheprovider --nbval-lax --nbval-current-env \
+		$(NB); status=$$?; \
+	$(LATEST_PY) tools/versions.py; \
+	if [ $$status -eq 5 ]; then echo "make test-latest: pytest collected no tests"; exit 1; fi; \
+	exit $$status

@@ -126,11 +126,21 @@ def update_notebook(path: Path, items: list[dict], i: int) -> str:
 
 
 def readme_table(items: list[dict]) -> str:
-    """Return the README's lessons table."""
-    rows = ["| # | Lesson | What you do | Time | |", "|---|---|---|---|---|"]
+    """Return the README's lessons table (with a thumbnail column once thumbnails exist)."""
+    thumbs = {x["number"]: f"images/thumbnails/{x['number']}.png" for x in items
+              if (ROOT / "images" / "thumbnails" / f"{x['number']}.png").exists()}
+    if thumbs:
+        rows = ["| # | Lesson | | What you do | Time | |", "|---|---|---|---|---|---|"]
+    else:
+        rows = ["| # | Lesson | What you do | Time | |", "|---|---|---|---|---|"]
     for lesson in items:
+        link = f"notebooks/{lesson['file']}"
+        thumb = ""
+        if thumbs:
+            thumb = (f" [![{lesson['number']} in JupyterLab]({thumbs[lesson['number']]})]"
+                     f"({link}) |" if lesson["number"] in thumbs else " |")
         rows.append(
-            f"| {lesson['number']} | [{lesson['title']}](notebooks/{lesson['file']}) | "
+            f"| {lesson['number']} | [{lesson['title']}]({link}) |{thumb} "
             f"{lesson['summary']} | {lesson['minutes']} min | "
             f"[![Open In Colab]({BADGE})]({colab_url(lesson['file'])}) |"
         )

@@ -1,0 +1,38 @@
+"""Write images/thumbnails/NN.png: each lesson's first screen in JupyterLab, 480 px wide.
+
+Usage: python tests_browser/thumbnails.py (`make thumbnails` runs it, then `make generate`).
+Nothing is executed: the screenshot shows the committed notebook as it opens.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import lab
+
+OUT = lab.ROOT / "images" / "thumbnails"
+
+
+def main() -> int:
+    """Open every lesson in chromium and save its thumbnail."""
+    paths = lab.lesson_paths()
+    if not paths:
+        print("no lessons to photograph")
+        return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    with lab.LabServer(paths) as server, lab.chromium() as browser:
+        for path in paths:
+            lesson = lab.Lesson(browser, server, path.name)
+            try:
+                target = OUT / f"{path.name[:2]}.png"
+                target.write_bytes(lab.thumbnail(lesson.first_screen()))
+                print(f"wrote {target.relative_to(lab.ROOT)}")
+            finally:
+                lesson.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())
