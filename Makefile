@@ -21,12 +21,19 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 .PHONY: help setup lab test outputs generate lint bench clean
 
 help:
-	@echo "make lab      set up (first time only) and open JupyterLab on the lessons"
-	@echo "make test     set up, then run unit tests, notebook structure tests and nbval"
-	@echo "make setup    create .venv and install requirements + helpers (idempotent)"
-	@echo "make outputs  re-execute lessons in place in fresh kernels (NB=path to pick one)"
-	@echo "make generate write README table and lesson navigation from lessons.toml"
-	@echo "make lint     ruff over helpers, tests and tools"
+	@echo "make lab           set up (first time only) and open JupyterLab on the lessons"
+	@echo "make test          set up, then run unit tests, notebook structure tests and nbval"
+	@echo "make setup         create .venv and install requirements + helpers (idempotent)"
+	@echo "make outputs       re-execute lessons in place in fresh kernels (NB=path to pick one)"
+	@echo "make generate      write README table and lesson navigation from lessons.toml"
+	@echo "make student       write student/ copies: solutions removed, exercise outputs cleared"
+	@echo "make test-browser  run every lesson in JupyterLab in headless chromium"
+	@echo "make test-latest   run every lesson (lax) on the newest TensorFlow, Keras, NumPy..."
+	@echo "make images        draw the README and slide figures of images/ from helpers"
+	@echo "make thumbnails    screenshot each lesson for the README's lessons table"
+	@echo "make bench         time the lessons and training; write benchmarks/RESULTS.md"
+	@echo "make lint          ruff over helpers, tests and tools"
+	@echo "make clean         remove .venv, .venv-latest and student/"
 
 setup: $(STAMP)
 
@@ -52,14 +59,19 @@ outputs: setup generate
 	$(PY) tools/execute.py $(NB)
 
 lint: setup
-	$(VENV)/bin/ruff check helpers tests tools
+	$(VENV)/bin/ruff check helpers tests tests_browser tools
 
 # Performance figures: a table on screen and in benchmarks/RESULTS.md (several minutes).
 bench: setup
 	$(PY) tools/bench.py
 
 clean:
-	rm -rf $(VENV) student .pytest_cache
+	rm -rf $(VENV) $(LATEST_VENV) student .pytest_cache
+
+# Figures for the README and slides in images/, drawn by helpers (a few seconds).
+.PHONY: images
+images: setup
+	$(PY) tools/figures.py
 
 # Student copies in student/ (not committed): solutions removed, exercise outputs cleared.
 .PHONY: student

@@ -73,6 +73,12 @@ class NeuronExplorer:
         """Return the PNG image currently shown."""
         return bytes(self.image.value)
 
+    def snapshot(self) -> object:
+        """Return the current picture as a plain PNG image (shows on GitHub, unlike the widget)."""
+        from IPython.display import Image
+
+        return Image(data=self.png, format="png")
+
     def set(self, **values: float) -> None:
         """Move sliders from code, e.g. ``explorer.set(w1=2.0, b=-1.0)``."""
         for name, value in values.items():
@@ -214,6 +220,12 @@ class ActivationExplorer:
     def png(self) -> bytes:
         """Return the PNG image currently shown."""
         return bytes(self.image.value)
+
+    def snapshot(self) -> object:
+        """Return the current picture as a plain PNG image (shows on GitHub, unlike the widget)."""
+        from IPython.display import Image
+
+        return Image(data=self.png, format="png")
 
     def set(self, name: str | None = None, x: float | None = None) -> None:
         """Choose a function and/or move x from code, e.g. ``explorer.set("tanh", x=-1.0)``."""

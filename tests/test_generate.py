@@ -41,7 +41,8 @@ def test_update_notebook_adds_frame_and_is_idempotent(tmp_path):
     assert f"]({items[0]['file']})" in nb.cells[0].source
     assert f"]({items[2]['file']})" in nb.cells[-1].source
     setup = nb.cells[2].source
-    assert setup.startswith("# In Colab") and setup.endswith("helpers.setup_notebook()\nimport numpy as np")
+    assert setup.startswith("# In Colab")
+    assert setup.endswith("helpers.setup_notebook()\nimport numpy as np")
     assert f"git+{generate.repo_url()}" in setup
 
 

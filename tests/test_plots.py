@@ -36,7 +36,8 @@ def test_show_digits_grid_and_titles(mnist):
     [
         ({"images": np.zeros((3, 28))}, r"shape \(N, 28, 28\) or \(N, 784\)"),
         ({"images": np.zeros((0, 28, 28))}, "images is empty"),
-        ({"images": np.zeros((3, 28, 28)), "labels": [1, 2]}, "labels has 2 entries but there are 3"),
+        ({"images": np.zeros((3, 28, 28)), "labels": [1, 2]},
+         "labels has 2 entries but there are 3"),
         ({"images": np.zeros((3, 28, 28)), "titles": ["a"]}, "titles has 1 entries"),
         ({"images": np.zeros((3, 28, 28)), "ncols": 0}, "ncols must be >= 1"),
     ],

@@ -27,7 +27,8 @@ def test_setup_notebook_is_quiet_from_a_fresh_process():
         "m.fit(np.ones((8, 4)), np.zeros(8), epochs=2, verbose=0, callbacks=[EpochLog()])\n"
         "from tensorflow.python.framework import config\n"
         "assert config.is_op_determinism_enabled()\n"
-        "import os; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'])\n"
+        "import os; e = os.environ\n"
+        "print(e['TF_CPP_MIN_LOG_LEVEL'], e['TF_ENABLE_ONEDNN_OPTS'])\n"
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""

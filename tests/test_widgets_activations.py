@@ -82,3 +82,12 @@ def test_display_bundle_has_a_short_text_and_the_widget_view():
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     assert data["text/plain"].startswith("Activation explorer: gelu at x = 1.00")
     assert "application/vnd.jupyter.widget-view+json" in data
+
+
+def test_snapshot_is_the_current_picture_as_a_static_png():
+    explorer = widgets.activation_explorer("sigmoid", x=0.0)
+    first = explorer.snapshot()
+    assert first.data == explorer.png and first.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "image/png" in first._repr_mimebundle_()[0]
+    explorer.set("tanh", x=-1.5)
+    assert explorer.snapshot().data == explorer.png != first.data

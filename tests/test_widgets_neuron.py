@@ -99,3 +99,10 @@ def test_bad_set_values_leave_state_unchanged(explorer):
     with pytest.raises(ValueError, match="w1 must be"):
         explorer.set(w2=0.5, w1=9.0)
     assert explorer.state == {"w1": 1.0, "w2": 1.0, "b": 0.0}
+
+
+def test_snapshot_is_the_current_picture_as_a_static_png(explorer):
+    before = explorer.snapshot().data
+    assert before == explorer.png and before[:4] == b"\x89PNG"
+    explorer.set(b=1.0)
+    assert explorer.snapshot().data == explorer.png != before
