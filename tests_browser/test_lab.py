@@ -57,6 +57,11 @@ def test_every_lesson_of_the_manifest_exists():
     assert not missing, f"lessons.toml lists lessons that do not exist: {missing}"
 
 
+def _minus(text: str) -> str:
+    """Return ``text`` with the typographic minus sign written as an ASCII hyphen."""
+    return text.replace("\u2212", "-")
+
+
 def slider_redraws(page, artifacts: Path, number: str) -> None:
     """Move the first slider with the keyboard; its widget's picture and read-out must change."""
     view = page.locator(".jp-OutputArea-output:has(.widget-slider)").first
@@ -88,7 +93,9 @@ def slider_redraws(page, artifacts: Path, number: str) -> None:
     if before[1]:
         assert after[1] != before[1], f"the explorer's text stayed {before[1]!r}"
         # The explorer's text states the slider's new value, e.g. "z = 1.30·x₁ ..." for 1.30.
-        assert after[2] in " ".join(after[1]), f"{after[2]!r} is not in {after[1]!r}"
+        # Sliders print a minus sign (U+2212), the read-outs an ASCII hyphen: compare as numbers.
+        value, text = _minus(after[2]), _minus(" ".join(after[1]))
+        assert value in text, f"{after[2]!r} is not in {after[1]!r}"
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[x["number"] for x in LESSONS])
