@@ -100,3 +100,39 @@ def test_quick_run_writes_nothing_unless_asked(tmp_path):
     assert all(Path(p).name[:2].isdigit() for p in full.notebooks)
     with pytest.raises(SystemExit):
         bench.parse_args(["--epochs", "0"])
+
+
+def test_targets_are_read_from_what_the_lessons_print():
+    runs = [
+        {"name": "04_training_from_scratch.ipynb", "wall_s": 16.0, "printed": {
+            "timing": "training took 5.4 seconds (0.54 seconds per epoch)\n",
+            "test": "test accuracy 0.9796, test loss 0.0743\n"}},
+        {"name": "05_keras_mlp.ipynb", "wall_s": 170.0, "printed": {
+            "final-time": "97.2 s for 12 epochs, 8.10 s per epoch\n",
+            "test": "test loss 0.0545, test accuracy 0.9851 (error 1.49%)\n"}},
+        {"name": "06_hyperparameter_tuning.ipynb", "wall_s": 179.2, "printed": {}},
+    ]
+    rows = bench.target_rows(runs)
+    assert rows[:4] == [
+        ["04", "NumPy training, s", "5.4", "<= 30", "yes"],
+        ["04", "test accuracy", "0.9796", ">= 0.975", "yes"],
+        ["05", "Keras training, s", "97.2", "<= 90", "NO"],
+        ["05", "test accuracy", "0.9851", ">= 0.98", "yes"],
+    ]
+    assert rows[4] == ["06", "whole notebook, s", "179.2", "<= 300", "yes"]
+    assert rows[5] == ["06", "test accuracy", "not found", ">= 0.98", "?"]
+    assert bench.target_rows(runs[:1]) == rows[:2]
+
+
+def test_every_target_matches_its_lessons_committed_output():
+    for number, what, cell, pattern, _, _ in bench.TARGETS:
+        if not cell:
+            continue
+        path = next((ROOT / "notebooks").glob(f"{number}_*.ipynb"))
+        nb = nbformat.read(path, as_version=4)
+        run = {"name": path.name, "wall_s": 0.0, "printed": {
+            c.get("id"): "".join(o.get("text", "") for o in c.outputs
+                                 if o.output_type == "stream")
+            for c in nb.cells if c.cell_type == "code"}}
+        row = next(r for r in bench.target_rows([run]) if r[1] == what)
+        assert row[2] != "not found", f"{path.name}: cell {cell!r} no longer prints {pattern!r}"

@@ -243,8 +243,47 @@ def run_notebook(path: Path, timeout: int = 1800) -> dict[str, object]:
     wall = time.perf_counter() - start
     peak = sampler.stop()
     cells = sum(c.cell_type == "code" for c in nb.cells)
+    printed = {c.get("id"): "".join(o.get("text", "") for o in c.get("outputs", [])
+                                    if o.get("output_type") == "stream")
+               for c in nb.cells if c.cell_type == "code"}
     return {"name": path.name, "cells": cells, "wall_s": wall, "peak_mb": peak / 2**20,
-            "status": status}
+            "status": status, "printed": printed}
+
+
+# The targets of ../shared/design/LESSONS.md, read from what each lesson prints when run:
+# (lesson, what, cell id or "" for the whole notebook's wall time, regex, "<=" or ">=", limit)
+TARGETS: list[tuple[str, str, str, str, str, float]] = [
+    ("04", "NumPy training, s", "timing", r"training took ([\d.]+) seconds", "<=", 30.0),
+    ("04", "test accuracy", "test", r"test accuracy ([\d.]+)", ">=", 0.975),
+    ("05", "Keras training, s", "final-time", r"^([\d.]+) s for", "<=", 90.0),
+    ("05", "test accuracy", "test", r"test accuracy ([\d.]+)", ">=", 0.980),
+    ("06", "whole notebook, s", "", "", "<=", 300.0),
+    ("06", "test accuracy", "test", r"test accuracy ([\d.]+)", ">=", 0.980),
+]
+
+
+def target_rows(notebooks: list[dict[str, object]]) -> list[list[str]]:
+    """Return one row per target whose lesson ran: measured value, target, met or not."""
+    import re
+
+    by_number = {str(r["name"])[:2]: r for r in notebooks}
+    rows = []
+    for number, what, cell, pattern, op, limit in TARGETS:
+        run = by_number.get(number)
+        if run is None:
+            continue
+        if not cell:
+            value: float | None = float(run["wall_s"])  # type: ignore[arg-type]
+        else:
+            found = re.search(pattern, run["printed"].get(cell, ""), re.M)  # type: ignore[union-attr]
+            value = float(found.group(1)) if found else None
+        if value is None:
+            rows.append([number, what, "not found", f"{op} {limit:g}", "?"])
+            continue
+        met = value <= limit if op == "<=" else value >= limit
+        shown = f"{value:.4f}" if limit < 1 else f"{value:.1f}"
+        rows.append([number, what, shown, f"{op} {limit:g}", "yes" if met else "NO"])
+    return rows
 
 
 # ------------------------------------------------------------------ report
@@ -310,6 +349,12 @@ def report(info: dict[str, str], args: argparse.Namespace, peak: dict[str, float
                 table(["notebook", "code cells", "wall s", "peak RSS MB", "status"],
                       [[str(r["name"]), str(r["cells"]), f"{r['wall_s']:.1f}",
                         f"{r['peak_mb']:.0f}", str(r["status"])] for r in notebooks])]
+        targets = target_rows(notebooks)
+        if targets:
+            out += ["", "## Targets", "",
+                    "The targets of the lesson spec (LESSONS.md: 2 CPU cores), read from what "
+                    "each lesson printed in the run above.", "",
+                    table(["lesson", "what", "measured", "target", "met"], targets)]
     else:
         out += ["No lessons were executed in this run."]
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
