@@ -124,16 +124,21 @@ def _signed(value: float) -> str:
     return f"{'−' if value < 0 else '+'} {abs(value):.2f}"
 
 
-def _slider_value(name: str, value: object) -> float:
-    """Return ``value`` as a float inside the sliders' range, or raise naming ``name``."""
+def _slider_number(name: str, value: object, limit: float) -> float:
+    """Return ``value`` as a float within ±``limit`` (the slider range), or raise naming it."""
     import numpy as np
 
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r:.40}.")
-    if not np.isfinite(value) or abs(value) > NEURON_SLIDER_RANGE:
-        raise ValueError(f"{name} must be a finite number between {-NEURON_SLIDER_RANGE} and "
-                         f"{NEURON_SLIDER_RANGE} (the slider's range), got {value}.")
+    if not np.isfinite(value) or abs(value) > limit:
+        raise ValueError(f"{name} must be a finite number between {-limit} and {limit} "
+                         f"(the slider's range), got {value}.")
     return float(value)
+
+
+def _slider_value(name: str, value: object) -> float:
+    """Return ``value`` checked against the neuron explorer's slider range."""
+    return _slider_number(name, value, NEURON_SLIDER_RANGE)
 
 
 def neuron_explorer(w1: float = 1.0, w2: float = -1.0, b: float = 0.0) -> NeuronExplorer:
@@ -286,15 +291,8 @@ class ActivationExplorer:
 
 
 def _activation_x(value: object) -> float:
-    """Return ``value`` as a float inside the x slider's range, or raise naming ``x``."""
-    import numpy as np
-
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TypeError(f"x must be a number, got {type(value).__name__}: {value!r:.40}.")
-    if not np.isfinite(value) or abs(value) > ACTIVATION_X_RANGE:
-        raise ValueError(f"x must be a finite number between {-ACTIVATION_X_RANGE} and "
-                         f"{ACTIVATION_X_RANGE} (the slider's range), got {value}.")
-    return float(value)
+    """Return ``value`` checked against the activation explorer's x slider range."""
+    return _slider_number("x", value, ACTIVATION_X_RANGE)
 
 
 def activation_explorer(name: str = "relu", x: float = 0.5) -> ActivationExplorer:

@@ -1,14 +1,20 @@
-"""Shared fixtures: the real MNIST, loaded once per test session."""
+"""Shared fixtures: the real MNIST, loaded once per test session, and each lesson."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
+sys.path.insert(0, str(ROOT / "tools"))
+import generate  # noqa: E402
+
+LESSON_PATHS = [ROOT / "notebooks" / lesson["file"] for lesson in generate.lessons()]
 
 # Tests run with the same quiet TensorFlow as the lessons.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -32,3 +38,13 @@ def mnist_path() -> Path:
     if not path:
         pytest.fail("Set MNIST_PATH to a local mnist.npz (see README, 'Offline use').")
     return Path(path)
+
+
+@pytest.fixture(scope="module", params=LESSON_PATHS, ids=[p.stem for p in LESSON_PATHS])
+def nb(request):
+    """Return each lesson of lessons.toml as read by nbformat (its path in metadata._path)."""
+    path = request.param
+    assert path.exists(), f"{path.name} is listed in lessons.toml but does not exist"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata["_path"] = str(path)
+    return notebook

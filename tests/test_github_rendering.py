@@ -10,17 +10,11 @@ from __future__ import annotations
 import base64
 import re
 import struct
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
-
-PATHS = [ROOT / "notebooks" / x["file"] for x in generate.lessons()]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # What GitHub can show, and the fallbacks it uses when it cannot show the rest.
@@ -32,15 +26,6 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_PNG_BYTES = 400_000
 MAX_PNG_SIDE = 2000
 CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\r\x08]")
-
-
-@pytest.fixture(scope="module", params=PATHS, ids=[p.stem for p in PATHS])
-def nb(request):
-    path = request.param
-    assert path.exists(), f"{path.name} is listed in lessons.toml but does not exist"
-    notebook = nbformat.read(path, as_version=4)
-    notebook.metadata["_path"] = str(path)
-    return notebook
 
 
 def name(nb) -> str:

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbval.plugin import find_comment_markers, find_metadata_tags
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,19 +17,6 @@ LESSONS = generate.lessons()
 PATHS = [ROOT / "notebooks" / lesson["file"] for lesson in LESSONS]
 MAX_BYTES = 2_500_000
 ALLOWED_HTML = {"details", "summary", "br", "sub", "sup", "b", "i", "em", "strong", "code", "kbd"}
-
-
-def ids(paths):
-    return [p.stem for p in paths]
-
-
-@pytest.fixture(scope="module", params=PATHS, ids=ids(PATHS))
-def nb(request):
-    path = request.param
-    assert path.exists(), f"{path.name} is listed in lessons.toml but does not exist"
-    notebook = nbformat.read(path, as_version=4)
-    notebook.metadata["_path"] = str(path)
-    return notebook
 
 
 def code_cells(nb):
