@@ -47,8 +47,11 @@ lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
 # pytest exits 5 when it collected no tests: that is a failure, not a pass.
+# Tests run on $(WORKERS) processes (pytest-xdist, one per core by default); --dist loadscope
+# keeps each lesson's cells together, in order, on one process, since they share a kernel.
+WORKERS ?= auto
 test: setup
-	@$(PY) -m pytest; status=$$?; \
+	@$(PY) -m pytest -n $(WORKERS) --dist loadscope; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests"; exit 1; fi; \
 	exit $$status
 
@@ -59,7 +62,7 @@ outputs: setup generate
 	$(PY) tools/execute.py $(NB)
 
 lint: setup
-	$(VENV)/bin/ruff check helpers tests tests_browser tools
+	$(VENV)/bin/ruff check conftest.py helpers tests tests_browser tools
 
 # Performance figures: a table on screen and in benchmarks/RESULTS.md (several minutes).
 bench: setup

@@ -1,0 +1,54 @@
+"""Project-wide pytest hooks: a per-lesson summary of what nbval executed."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+
+class LessonSummary:
+    """Count nbval cell outcomes and seconds per notebook; print them after the run."""
+
+    def __init__(self) -> None:
+        self.cells: dict[str, Counter[str]] = defaultdict(Counter)
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @staticmethod
+    def notebook(nodeid: str) -> str | None:
+        """Return the notebook path of an nbval cell's node id, or None for other tests."""
+        path = nodeid.split("::", 1)[0]
+        return path if path.endswith(".ipynb") else None
+
+    def pytest_runtest_logreport(self, report) -> None:
+        """Count each nbval cell's outcome (its call, or a failed setup) and its time."""
+        notebook = self.notebook(report.nodeid)
+        if notebook is None:
+            return
+        self.seconds[notebook] += report.duration
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.cells[notebook][report.outcome] += 1
+
+    def lines(self) -> list[str]:
+        """Return one line per notebook: cells executed, outcomes, seconds."""
+        if not self.cells:
+            return []
+        width = max(len(name) for name in self.cells)
+        lines = []
+        for name in sorted(self.cells):
+            counts = self.cells[name]
+            outcome = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+            lines.append(f"{name:<{width}}  {sum(counts.values()):3d} cells: "
+                         f"{outcome:<24} {self.seconds[name]:6.1f} s")
+        return lines
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        """Print the per-notebook lines, if any notebook ran."""
+        lines = self.lines()
+        if lines:
+            terminalreporter.section("nbval: each lesson re-run in a fresh kernel, cell by cell")
+            for line in lines:
+                terminalreporter.write_line(line)
+
+
+def pytest_configure(config) -> None:
+    """Register the per-lesson summary (with xdist, the controller sees every report)."""
+    config.pluginmanager.register(LessonSummary(), "lesson-summary")
