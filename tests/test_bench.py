@@ -72,6 +72,7 @@ def test_quick_run_prints_well_formed_tables(quick_run):
     stdout, written = quick_run
     assert written.strip() == stdout.strip()
     assert "CPU:" in stdout and "NumPy:" in stdout and "TensorFlow:" in stdout
+    assert "CPU type: " in stdout
     assert "N * 409,088" in stdout
     tables = parse_tables(stdout)
     assert len(tables) == 3  # matmul, networks, lessons

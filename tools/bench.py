@@ -78,6 +78,21 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def cpu_type() -> str:
+    """Return the CPU family, model and widest vector units (they decide float rounding)."""
+    fields: dict[str, str] = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())
+    except OSError:
+        return platform.machine()
+    flags = fields.get("flags", "").split()
+    vector = [name for flag, name in [("avx2", "AVX2"), ("avx512f", "AVX-512")] if flag in flags]
+    return (f"family {fields.get('cpu family', '?')}, model {fields.get('model', '?')}, "
+            f"vector units {' + '.join(vector) or 'SSE only'}")
+
+
 def machine() -> dict[str, str]:
     """Return the machine description: CPU, cores, versions, date, load."""
     import keras
@@ -88,6 +103,7 @@ def machine() -> dict[str, str]:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return {
         "CPU": cpu_model(),
+        "CPU type": cpu_type(),
         "Cores available": str(cores),
         "Load average at start (1, 5, 15 min)": load,
         "Python": platform.python_version(),
