@@ -97,7 +97,8 @@ $(BROWSER_STAMP): requirements-browser.txt
 
 # JupyterLab in headless chromium: every lesson cleared, run, checked; sliders moved.
 test-browser: browser-setup
-	@$(PY) -m pytest -o addopts="" -p no:cacheprovider tests_browser; status=$$?; \
+	@$(PY) -m pytest -o addopts="" -p no:cacheprovider -v -n $(WORKERS) --dist loadgroup tests_browser; \
+	status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test-browser: pytest collected no tests"; exit 1; fi; \
 	exit $$status
 

@@ -98,7 +98,23 @@ def slider_redraws(page, artifacts: Path, number: str) -> None:
         assert value in text, f"{after[2]!r} is not in {after[1]!r}"
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=[x["number"] for x in LESSONS])
+def outside_loopback(requests_log: lab.RequestLog) -> list[str]:
+    """Return the blocked requests other than the Colab badges (the only ones expected)."""
+    return [u for u in requests_log.blocked if "colab.research.google.com" not in u]
+
+
+def _balanced(lessons: list[dict]) -> list:
+    """Parametrize the lessons in two xdist groups, the two longest (05, 06) apart.
+
+    With `-n 2 --dist loadgroup` each group runs on its own worker, JupyterLab and chromium;
+    counting from the last lesson, alternate lessons share a group.
+    """
+    return [pytest.param(lesson, id=lesson["number"],
+                         marks=pytest.mark.xdist_group(f"lab-{(len(lessons) - i) % 2}"))
+            for i, lesson in enumerate(lessons)]
+
+
+@pytest.mark.parametrize("lesson", _balanced(LESSONS))
 def test_lesson_runs_in_jupyterlab(lesson, server, browser, requests_log, artifacts):
     """Load, clear, run all; no errors; every figure; a moved slider redraws its widget."""
     path = ROOT / "notebooks" / lesson["file"]
@@ -141,15 +157,11 @@ def test_lesson_runs_in_jupyterlab(lesson, server, browser, requests_log, artifa
         if shown["sliders"]:
             slider_redraws(nb.page, artifacts, number)
         assert not page_errors, f"JavaScript errors in the page: {page_errors}"
+        # Every non-loopback request was aborted by the route filter; none is expected.
+        assert outside_loopback(requests_log) == [], \
+            f"the page tried to reach: {outside_loopback(requests_log)}"
     except BaseException:
         nb.page.screenshot(path=str(artifacts / f"{number}-failed.png"))
         raise
     finally:
         nb.close()
-
-
-def test_the_browser_reached_nothing_but_loopback(requests_log):
-    """The page asked for nothing beyond loopback except the (blocked) Colab badges."""
-    # Every non-loopback request was aborted; the only ones expected are the Colab badges.
-    others = [u for u in requests_log.blocked if "colab.research.google.com" not in u]
-    assert others == [], f"the page tried to reach: {others}"
