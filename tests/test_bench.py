@@ -137,3 +137,12 @@ def test_every_target_matches_its_lessons_committed_output():
             for c in nb.cells if c.cell_type == "code"}}
         row = next(r for r in bench.target_rows([run]) if r[1] == what)
         assert row[2] != "not found", f"{path.name}: cell {cell!r} no longer prints {pattern!r}"
+
+
+def test_cpu_description_from_cpuinfo_fields():
+    fields = {"model name": "AMD EPYC", "cpu family": "25", "model": "17",
+              "flags": "fpu sse2 avx avx2 avx512f avx512bw"}
+    assert bench.cpu_model(fields) == "AMD EPYC"
+    assert bench.cpu_type(fields) == "family 25, model 17, vector units AVX2 + AVX-512"
+    assert bench.cpu_type({"flags": "fpu sse2"}) == "family ?, model ?, vector units SSE only"
+    assert bench.cpu_model({})  # falls back to platform's guess, never empty

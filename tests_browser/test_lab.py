@@ -106,7 +106,7 @@ def outside_loopback(requests_log: lab.RequestLog) -> list[str]:
 def _balanced(lessons: list[dict]) -> list:
     """Parametrize the lessons in two xdist groups, the two longest (05, 06) apart.
 
-    With `-n 2 --dist loadgroup` each group runs on its own worker, JupyterLab and chromium;
+    With `--dist loadgroup` each group runs on its own worker, JupyterLab and chromium;
     counting from the last lesson, alternate lessons share a group.
     """
     return [pytest.param(lesson, id=lesson["number"],
@@ -158,8 +158,8 @@ def test_lesson_runs_in_jupyterlab(lesson, server, browser, requests_log, artifa
             slider_redraws(nb.page, artifacts, number)
         assert not page_errors, f"JavaScript errors in the page: {page_errors}"
         # Every non-loopback request was aborted by the route filter; none is expected.
-        assert outside_loopback(requests_log) == [], \
-            f"the page tried to reach: {outside_loopback(requests_log)}"
+        outside = outside_loopback(requests_log)
+        assert outside == [], f"the page tried to reach: {outside}"
     except BaseException:
         nb.page.screenshot(path=str(artifacts / f"{number}-failed.png"))
         raise

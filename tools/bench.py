@@ -67,26 +67,25 @@ FLOP_FORMULA = (
 # ------------------------------------------------------------------ machine
 
 
-def cpu_model() -> str:
-    """Return the CPU model name from /proc/cpuinfo (or platform's guess elsewhere)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def cpu_type() -> str:
-    """Return the CPU family, model and widest vector units (they decide float rounding)."""
+def cpuinfo() -> dict[str, str]:
+    """Return the first CPU's fields of /proc/cpuinfo ({} where there is none)."""
     fields: dict[str, str] = {}
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             key, _, value = line.partition(":")
             fields.setdefault(key.strip(), value.strip())
     except OSError:
-        return platform.machine()
+        pass
+    return fields
+
+
+def cpu_model(fields: dict[str, str]) -> str:
+    """Return the CPU model name (or platform's guess where /proc/cpuinfo has none)."""
+    return fields.get("model name") or platform.processor() or platform.machine()
+
+
+def cpu_type(fields: dict[str, str]) -> str:
+    """Return the CPU family, model and widest vector units (they decide float rounding)."""
     flags = fields.get("flags", "").split()
     vector = [name for flag, name in [("avx2", "AVX2"), ("avx512f", "AVX-512")] if flag in flags]
     return (f"family {fields.get('cpu family', '?')}, model {fields.get('model', '?')}, "
@@ -99,11 +98,12 @@ def machine() -> dict[str, str]:
     import numpy as np
     import tensorflow as tf
 
+    fields = cpuinfo()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return {
-        "CPU": cpu_model(),
-        "CPU type": cpu_type(),
+        "CPU": cpu_model(fields),
+        "CPU type": cpu_type(fields),
         "Cores available": str(cores),
         "Load average at start (1, 5, 15 min)": load,
         "Python": platform.python_version(),
