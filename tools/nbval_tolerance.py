@@ -11,8 +11,8 @@ such a cell every text output must match the stored one exactly once its numbers
 taken out (runs of spaces count as one, so padded columns may shift), and each number must
 agree with its stored counterpart within its rule's ``max(abs, rel * |stored|)``, like
 pytest's doctest ``NUMBER`` option with explicit bounds. Cells that declare nothing are
-compared by nbval itself, exactly. The plugin is loaded by the root ``conftest.py``; tolerances are measured
-and written by ``tools/portability.py`` (see docs/portability.md).
+compared by nbval itself, exactly. The root ``conftest.py`` loads the plugin; tolerances are
+measured and written by ``tools/portability.py`` (see docs/portability.md).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ NOTEBOOKS = ROOT / "notebooks"
 RECORD = ROOT / "tests" / "portability" / "observations.json"
 REPORT = ROOT / "docs" / "portability.md"
 SANITIZE = ROOT / "tests" / "sanitize.cfg"
-MARGIN = 2.0  # a tolerance is twice the widest spread measured, rounded up to 1, 2 or 5
+MARGIN = 2.0  # a tolerance is twice the widest spread measured, rounded up (STEPS)
 SKIP = ("metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
         "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg")
 LOSS_WORDS = ("loss",)  # numbers after these words get their own, relative, rule
@@ -280,12 +280,15 @@ def measure(entries: list[Entry], jobs: int) -> int:
     return 0 if all(code == 0 for _, code in results) else 1
 
 
+STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+
+
 def nice_ceil(x: float) -> float:
-    """Return the smallest of 1, 2, 5 times a power of ten that is at least ``x``."""
+    """Return the smallest step of STEPS times a power of ten that is at least ``x``."""
     exp = math.floor(math.log10(x))
-    for step in (1, 2, 5, 10):
+    for step in STEPS:
         if step * 10 ** exp >= x * (1 - 1e-9):
-            return float(f"{step * 10 ** exp:.1g}")
+            return float(f"{step * 10 ** exp:.2g}")
     raise AssertionError(x)
 
 
@@ -367,7 +370,7 @@ def write_report() -> int:
              "Written by `make calibrate` (tools/portability.py) from "
              "`tests/portability/observations.json`. Each tolerant cell's tolerance is "
              f"{MARGIN:g} times the widest spread of its numbers over every run below, "
-             "rounded up to 1, 2 or 5 in the leading digit; `stored:...` runs are the committed "
+             "rounded up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 in its leading digits; `stored:...` runs are the committed "
              "outputs (of this or an earlier machine).", "",
              "Runs measured (entry@cpu family.model-vector units):", ""]
     lines += [f"- `{name}`" for name in runs]
