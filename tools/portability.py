@@ -10,6 +10,9 @@ types), another TensorFlow intra-op thread count. Commands (run from the reposit
                                                       record every printed number
     python -m tools.portability calibrate             write each cell's tolerance from the record
     python -m tools.portability report                docs/portability.md from the record
+    python -m tools.portability observe --dir D --rev R ENTRY ...
+                                                      add executed copies (D/ENTRY/*.ipynb,
+                                                      run from git revision R) to the record
 
 The record (tests/portability/observations.json) keeps, for each code cell, the numbers it
 printed in every run measured so far, including the stored outputs of earlier machines, so a
@@ -209,10 +212,19 @@ def save_record(record: dict) -> None:
     RECORD.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 
-def observe(record: dict, lesson: str, label: str, nb) -> list[str]:
+def stored_lesson(lesson: str, rev: str | None = None):
+    """Return a lesson as committed at git revision ``rev``, or as on disk now."""
+    if rev is None:
+        return nbformat.read(NOTEBOOKS / lesson, as_version=4)
+    text = subprocess.run(["git", "show", f"{rev}:notebooks/{lesson}"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout
+    return nbformat.reads(text, as_version=4)
+
+
+def observe(record: dict, lesson: str, label: str, nb, rev: str | None = None) -> list[str]:
     """Add one executed copy's printed numbers to the record; return cells whose words moved."""
     moved = []
-    stored = nbformat.read(NOTEBOOKS / lesson, as_version=4)
+    stored = stored_lesson(lesson, rev)
     code = [c for c in stored.cells if c.cell_type == "code"]
     ran = [c for c in nb.cells if c.cell_type == "code"]
     for k, (ref, new) in enumerate(zip(code, ran, strict=True)):
@@ -262,22 +274,28 @@ def measure(entries: list[Entry], jobs: int) -> int:
                                           stderr=subprocess.STDOUT)
 
     start = time.perf_counter()
+    rev = subprocess.run(["git", "stash", "create"], cwd=ROOT, capture_output=True,
+                         text=True).stdout.strip() or "HEAD"  # the lessons as they are now
     with ThreadPoolExecutor(jobs) as pool:
         results = list(pool.map(run, entries))
-    record = load_record()
     for entry, code in results:
         if code != 0:
             print(f"{entry.name}: execution failed, see {tmp / (entry.name + '.log')}")
-            continue
-        for path in lessons():
-            nb = nbformat.read(tmp / entry.name / path.name, as_version=4)
-            moved = observe(record, path.name, f"{entry.name}@{tag}", nb)
-            for where in moved:
-                print(f"{entry.name}: the words, not only the numbers, moved in {where}")
-    save_record(record)
+    observe_dir(tmp, [e.name for e, code in results if code == 0], tag, rev)
     print(f"measured {len(entries)} entries in {time.perf_counter() - start:.0f} s; "
           f"record: {RECORD.relative_to(ROOT)}")
     return 0 if all(code == 0 for _, code in results) else 1
+
+
+def observe_dir(tmp: Path, names: list[str], tag: str, rev: str | None) -> None:
+    """Add the executed copies in ``tmp/NAME/`` to the record, against the lessons at ``rev``."""
+    record = load_record()
+    for name in names:
+        for path in lessons():
+            nb = nbformat.read(tmp / name / path.name, as_version=4)
+            for where in observe(record, path.name, f"{name}@{tag}", nb, rev):
+                print(f"{name}: the words, not only the numbers, moved in {where}")
+    save_record(record)
 
 
 STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
@@ -370,8 +388,9 @@ def write_report() -> int:
              "Written by `make calibrate` (tools/portability.py) from "
              "`tests/portability/observations.json`. Each tolerant cell's tolerance is "
              f"{MARGIN:g} times the widest spread of its numbers over every run below, "
-             "rounded up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 in its leading digits; `stored:...` runs are the committed "
-             "outputs (of this or an earlier machine).", "",
+             "rounded up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 in its leading digits; "
+             "`stored:...` runs are the committed outputs (of this or an earlier machine).",
+             "",
              "Runs measured (entry@cpu family.model-vector units):", ""]
     lines += [f"- `{name}`" for name in runs]
     lines += ["", "Matrix entries (`make test-portable`): " +
@@ -423,9 +442,11 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.portability", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["test", "measure", "calibrate", "report",
-                                            "_execute"])
+                                            "observe", "_execute"])
     parser.add_argument("entries", nargs="*", help="matrix entries (default: the CI matrix)")
     parser.add_argument("--jobs", type=int, default=2, help="entries run at once (default 2)")
+    parser.add_argument("--dir", type=Path, help="observe: the folder of executed copies")
+    parser.add_argument("--rev", help="observe: the git revision the copies were run from")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
@@ -433,6 +454,9 @@ def main(argv: list[str]) -> int:
         return test(pick(args.entries, MATRIX), args.jobs)
     if args.command == "measure":
         return measure(pick(args.entries, [ENTRIES["here"], *MATRIX]), args.jobs)
+    if args.command == "observe":
+        observe_dir(args.dir, args.entries, machine_tag(), args.rev)
+        return 0
     if args.command == "calibrate":
         return calibrate()
     if args.command == "report":
