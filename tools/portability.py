@@ -328,9 +328,9 @@ def tolerance_for(entry: dict) -> dict | None:
         moving = [(v, r) for v, r in numbers if r > 0]
         if not moving:
             continue
-        # Losses, and numbers that span orders of magnitude, move in proportion: relative.
-        relative = word or max(v for v, _ in numbers) > 1.5 or \
-            min(v for v, _ in moving) < 0.01
+        # Losses, percentages and counts move in proportion: a relative rule. Accuracies,
+        # probabilities and rounding differences (below 1.5): an absolute one.
+        relative = bool(word) or max(v for v, _ in moving) > 1.5
         if relative:
             need = max(r / v if v else math.inf for v, r in moving)
             rule = {"rel": nice_ceil(MARGIN * need)} if math.isfinite(need) else \
