@@ -133,9 +133,9 @@ test-portable: setup
 	$(PY) -m tools.portability test --jobs $(JOBS)
 
 # Execute every lesson under the matrix and add the numbers they print to the record
-# (ENTRIES="one-core tf-4-threads" for some); `make calibrate` then writes the tolerances.
+# (ENTRIES="one-core tf-4-threads", LESSONS="05 06" for some); then `make calibrate`.
 measure-portable: setup
-	$(PY) -m tools.portability measure $(ENTRIES) --jobs $(JOBS)
+	$(PY) -m tools.portability measure $(ENTRIES) --jobs $(JOBS) $(if $(LESSONS),--lessons $(LESSONS))
 
 calibrate: setup
 	$(PY) -m tools.portability calibrate

@@ -89,9 +89,13 @@ ENTRIES = {e.name: e for e in [Entry("here", "this machine as it is"), *MATRIX, 
 BASE_ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
+ONLY: list[str] = []  # lesson numbers to restrict to (--lessons), e.g. ["05", "06"]
+
+
 def lessons() -> list[Path]:
-    """Return the lesson notebooks in order."""
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    """Return the lesson notebooks in order (those of --lessons, if given)."""
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    return [p for p in paths if not ONLY or p.name[:2] in ONLY]
 
 
 def environment(entry: Entry) -> dict[str, str]:
@@ -268,7 +272,7 @@ def measure(entries: list[Entry], jobs: int) -> int:
 
     def run(entry: Entry) -> tuple[Entry, int]:
         argv = entry.command([sys.executable, "-m", "tools.portability", "_execute",
-                              str(tmp / entry.name)])
+                              str(tmp / entry.name), "--lessons", *[p.name[:2] for p in lessons()]])
         with (tmp / f"{entry.name}.log").open("w") as log:
             return entry, subprocess.call(argv, cwd=ROOT, env=environment(entry), stdout=log,
                                           stderr=subprocess.STDOUT)
@@ -447,7 +451,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="entries run at once (default 2)")
     parser.add_argument("--dir", type=Path, help="observe: the folder of executed copies")
     parser.add_argument("--rev", help="observe: the git revision the copies were run from")
+    parser.add_argument("--lessons", nargs="+", default=[], help="only these, e.g. 05 06")
     args = parser.parse_args(argv)
+    ONLY[:] = args.lessons
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
     if args.command == "test":
