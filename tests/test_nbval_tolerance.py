@@ -28,7 +28,8 @@ def test_numbers_and_their_labels():
         "TensorFlow 2.21.0 \u22120.5")
     assert numbers == ["2", "10", "0.1407", "0.9566", "784", "128", "150,828", "1.5e-07",
                        "\u22120.5"]
-    assert labels[:5] == ["epoch", "", "loss", "val_accuracy", "W1"]
+    assert labels[:5] == ["epoch", "", "loss", "val_accuracy", "w1"]
+    assert split_numbers("206 of 10,000 misclassified")[2] == ["of", "of"]
     assert "W1" in masked and "2.21.0" in masked and "0.1407" not in masked
 
 

@@ -32,6 +32,7 @@ NUMBER = re.compile(
     r"(?<![\w.])[-+\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][-+]?\d+)?(?!\w|\.\d)"
     r"|(?<![\w.])[-+\u2212]?\.\d+(?:[eE][-+]?\d+)?(?!\w|\.\d)"
 )
+WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 PLACEHOLDER = "\u2983#\u2984"  # a token no lesson prints
 SPACES = re.compile(r"[ \t]+")
 
@@ -66,7 +67,7 @@ class CellTolerance:
 
     def for_label(self, label: str) -> Tolerance:
         """Return the tolerance for a number printed after the word ``label``."""
-        matches = [(len(word), tol) for word, tol in self.labels if word in label.lower()]
+        matches = [(len(word), tol) for word, tol in self.labels if word in label]
         return max(matches, key=lambda m: m[0])[1] if matches else self.default
 
     def describe(self) -> str:
@@ -103,7 +104,7 @@ def tolerance_of(metadata: dict, where: str = "cell") -> CellTolerance | None:
     for word, rule in spec.items():
         if word in ("abs", "rel"):
             continue
-        if not re.fullmatch(r"[a-z_]+", word):
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", word):
             raise ToleranceError(f"{where}: tolerance label {word!r} must be a lower-case "
                                  f"word; {fix}")
         labels.append((word, _rule(rule, where, fix)))
@@ -124,16 +125,19 @@ def split_numbers(text: str) -> tuple[str, list[str], list[str]]:
     """Return ``text`` with numbers masked and spaces collapsed, its numbers, and their labels.
 
     A number's label is the last word before it on its line since the previous number
-    (``loss`` in ``loss 0.31``), or an empty string.
+    (``loss`` in ``loss 0.31``), lower-cased; for a line's first number with no word before
+    it, the first word after it (``of`` in ``206 of 10,000``); else an empty string.
     """
     numbers, labels = [], []
     for line in text.split("\n"):
-        start = 0
-        for m in NUMBER.finditer(line):
-            words = re.findall(r"[A-Za-z_][A-Za-z_0-9]*", line[start:m.start()])
-            labels.append(words[-1] if words else "")
+        found = list(NUMBER.finditer(line))
+        for k, m in enumerate(found):
+            before = WORD.findall(line[found[k - 1].end() if k else 0:m.start()])
+            after = WORD.findall(line[m.end():found[k + 1].start() if k + 1 < len(found)
+                                      else len(line)])
+            first = k == 0 and after  # "206 of 10,000": a line that starts with its number
+            labels.append((before[-1] if before else after[0] if first else "").lower())
             numbers.append(m.group())
-            start = m.end()
     masked = NUMBER.sub(PLACEHOLDER, text)
     masked = "\n".join(SPACES.sub(" ", line).rstrip() for line in masked.split("\n"))
     return masked, numbers, labels

@@ -315,36 +315,44 @@ def nice_ceil(x: float) -> float:
 
 
 def spread(entry: dict) -> dict[str, list[tuple[float, float]]]:
-    """Return, per rule group (``""`` or a loss word), each number's (value, range) seen."""
+    """Return, per label (losses under ``loss``), each number's (smallest |value|, range)."""
     runs = [r for r in entry["runs"].values() if r is not None]
     groups: dict[str, list[tuple[float, float]]] = {}
     for i, label in enumerate(entry["labels"]):
         values = [to_float(r[i]) for r in runs]
-        word = next((w for w in LOSS_WORDS if w in label.lower()), "")
+        word = next((w for w in LOSS_WORDS if w in label), label)
         groups.setdefault(word, []).append((min(map(abs, values)), max(values) - min(values)))
     return groups
 
 
 def tolerance_for(entry: dict) -> dict | None:
-    """Return the tolerance metadata that covers a cell's recorded spread, or None if exact."""
-    tol: dict = {}
-    for word, numbers in spread(entry).items():
+    """Return the tolerance metadata that covers a cell's recorded spread, or None if exact.
+
+    Accuracies, probabilities and rounding differences (moving values up to 1.5) share one
+    absolute default. Losses, and labels whose numbers are larger (percentages, counts),
+    move in proportion: each such label gets a relative rule of its own.
+    """
+    default_abs, default_rel, rules = 0.0, 0.0, {}
+    for label, numbers in spread(entry).items():
         moving = [(v, r) for v, r in numbers if r > 0]
         if not moving:
             continue
-        # Losses, percentages and counts move in proportion: a relative rule. Accuracies,
-        # probabilities and rounding differences (below 1.5): an absolute one.
-        relative = bool(word) or max(v for v, _ in moving) > 1.5
-        if relative:
+        if label in LOSS_WORDS or max(v for v, _ in moving) > 1.5:
             need = max(r / v if v else math.inf for v, r in moving)
-            rule = {"rel": nice_ceil(MARGIN * need)} if math.isfinite(need) else \
-                {"abs": nice_ceil(MARGIN * max(r for _, r in moving))}
+            if label and math.isfinite(need):
+                rules[label] = {"rel": nice_ceil(MARGIN * need)}
+            elif math.isfinite(need):
+                default_rel = max(default_rel, need)
+            else:
+                default_abs = max(default_abs, max(r for _, r in moving))
         else:
-            rule = {"abs": nice_ceil(MARGIN * max(r for _, r in moving))}
-        if word:
-            tol[word] = rule
-        else:
-            tol.update(rule)
+            default_abs = max(default_abs, max(r for _, r in moving))
+    tol: dict = {}
+    if default_abs:
+        tol["abs"] = nice_ceil(MARGIN * default_abs)
+    if default_rel:
+        tol["rel"] = nice_ceil(MARGIN * default_rel)
+    tol.update(sorted(rules.items()))
     return tol or None
 
 
