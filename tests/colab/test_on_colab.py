@@ -72,7 +72,8 @@ def colab(tmp_path_factory):
     extra = sorted(set(installed()) - set(baseline))
     if extra:  # helpers and what it brought, from an earlier run
         pip("uninstall", "--yes", *extra)
-    assert installed() == baseline, "the venv differs from its baseline: `make clean-colab`"
+    assert installed() == baseline, \
+        "the venv differs from its baseline: remove .venv-colab/ and run again"
 
     tmp = tmp_path_factory.mktemp("colab")
     clone = tmp / "repo"
