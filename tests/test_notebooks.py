@@ -58,7 +58,7 @@ def test_setup_cell_first_and_tagged(nb):
     first_code = code_cells(nb)[0]
     assert "setup" in first_code.metadata.get("tags", [])
     assert "helpers.setup_notebook()" in first_code.source
-    assert 'if "google.colab" in sys.modules:' in first_code.source
+    assert first_code.source.startswith(generate.setup_prefix())
     later = "\n".join(c.source for c in code_cells(nb)[1:])
     assert "setup_notebook(" not in later
 
@@ -177,12 +177,15 @@ def test_navigation_links_point_to_existing_lessons(nb):
     path = Path(nb.metadata["_path"])
     i = [p.name for p in PATHS].index(path.name)
     header = nb.cells[0].source
-    links = re.findall(r"\]\((\d\d_[a-z0-9_]+\.ipynb)\)", header + nb.cells[-1].source)
+    base = generate.github_url("notebooks/")
+    links = re.findall(r"\]\(" + re.escape(base) + r"(\d\d_[a-z0-9_]+\.ipynb)\)",
+                       header + nb.cells[-1].source)
     for target in links:
         assert (ROOT / "notebooks" / target).exists()
     if i > 0:
-        assert f"]({PATHS[i - 1].name})" in header
+        assert f"]({base}{PATHS[i - 1].name})" in header
     if i + 1 < len(PATHS):
-        assert f"]({PATHS[i + 1].name})" in header
-        assert f"]({PATHS[i + 1].name})" in nb.cells[-1].source
+        assert f"]({base}{PATHS[i + 1].name})" in header
+        assert f"]({base}{PATHS[i + 1].name})" in nb.cells[-1].source
     assert generate.colab_url(path.name) in header
+    assert f"[View on GitHub]({base}{path.name})" in header
