@@ -488,7 +488,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: every process was stopped.", file=sys.stderr)
+        print("interrupted" + (": every process was stopped." if args.command == "local"
+                               else "."), file=sys.stderr)
         return 130
     print(format_results(result.rows, result.trials))
     if result.rows:
