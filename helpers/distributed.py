@@ -254,6 +254,8 @@ def check_port(port: Any, host: str = LOOPBACK) -> int:
         raise ValueError(f"port must be a whole number from 1024 to 65535, got {port!r}; or "
                          "leave it out (port=None) to use a free one.")
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As a server binds: closed connections still waiting out TIME_WAIT do not count.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError as exc:
@@ -381,7 +383,8 @@ def tune_distributed(workers: int = 2, search: Search | None = None, *, port: in
                     say(line)
                 continue
             code = procs["chief"].poll()
-            if code is not None:
+            # The chief ends by itself (exit code 0) once every worker was told to stop.
+            if code is not None and code != 0:
                 result.problems.append(f"the chief stopped ({_describe_exit(code)}) before the "
                                        f"workers were done: {_tail(logs['chief'])}")
                 break

@@ -44,15 +44,18 @@ def assert_nothing_left(result: distributed.DistributedResult) -> None:
     distributed.check_port(result.port)  # and it can be bound again
 
 
-def kill_when_busy(directory: Path, worker: str, sig: int = signal.SIGKILL) -> threading.Thread:
-    """Kill ``worker`` as soon as the chief's oracle shows it training a trial."""
+def kill_when_busy(directory: Path, worker: str, sig: int = signal.SIGKILL,
+                   target: str | None = None) -> threading.Thread:
+    """Kill ``target`` (default ``worker``) once the chief's oracle shows ``worker`` training."""
+    target = target or worker
+
     def watch() -> None:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             if worker in distributed.ongoing(directory):
                 for proc in psutil.Process().children(recursive=True):
                     try:
-                        if proc.environ().get(distributed.ENV_ID) == worker:
+                        if proc.environ().get(distributed.ENV_ID) == target:
                             proc.send_signal(sig)
                             return
                     except psutil.Error:
@@ -127,6 +130,25 @@ def test_when_every_worker_dies_it_stops_with_what_is_done(capsys, tmp_path, mni
     assert_nothing_left(result)
 
 
+def test_one_worker_alone_finishes(mnist_path):
+    """The chief ends by itself as its only worker stops: that is not a failure."""
+    result = tune_distributed(1, Search(trials=2, n_train=1000, epochs=1), data_path=mnist_path,
+                              verbose=False)
+    assert result.complete and result.workers == {"worker0": 2}, result.problems
+    assert_nothing_left(result)
+
+
+def test_a_killed_chief_stops_the_workers(capsys, tmp_path, mnist_path):
+    kill_when_busy(tmp_path, "worker0", target="chief")
+    result = tune_distributed(2, SMALL, data_path=mnist_path, directory=tmp_path)
+    out = capsys.readouterr().out
+    assert not result.complete
+    assert result.problems[0].startswith("the chief stopped (killed by signal SIGKILL) before "
+                                         "the workers were done")
+    assert f"stopped with {len(result.rows)} of 4 trials completed:" in out
+    assert_nothing_left(result)
+
+
 def test_ctrl_c_stops_every_process(tmp_path):
     """The command, interrupted mid-search: it exits 130 and leaves no process behind."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -178,8 +200,13 @@ def test_make_tune_distributed_refuses_zero_workers():
     assert "argument --workers: must be at least 1, got 0" in done.stderr
 
 
-def test_a_port_in_use_is_refused(mnist_path):
+@pytest.mark.parametrize("options", [(), (socket.SO_REUSEADDR,),
+                                     (socket.SO_REUSEADDR, socket.SO_REUSEPORT)],
+                         ids=["plain", "reuseaddr", "reuseport as gRPC"])
+def test_a_port_in_use_is_refused(mnist_path, options):
     with socket.socket() as busy:
+        for option in options:
+            busy.setsockopt(socket.SOL_SOCKET, option, 1)
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
