@@ -46,6 +46,7 @@ PROJECT = "mnist_mlp"
 COLUMNS: tuple[str, ...] = ("trial", "units", "layers", "dropout", "lr", "val_accuracy")
 # A worker's line for each finished trial; the launcher reads it to tell who ran what.
 _DONE = re.compile(r"^(?P<worker>\S+): trial (?P<trial>\d+)/\d+ .*\((?P<seconds>[\d.]+) s\)$")
+_FAILED = re.compile(r"^\S+: trial \d+ failed: ")
 
 Row = dict[str, Any]
 
@@ -139,8 +140,9 @@ def make_tuner(search: Search, directory: str | os.PathLike[str]) -> Any:
             seconds = time.perf_counter() - self._started
             ended = self.oracle.get_trial(trial.trial_id)
             if ended.score is None:
-                print(f"{self.tuner_id}: trial {int(trial.trial_id) + 1} failed: "
-                      f"{(ended.message or '').strip().splitlines()[-1:]}", flush=True)
+                last = (ended.message or "no message").strip().splitlines()[-1]
+                print(f"{self.tuner_id}: trial {int(trial.trial_id) + 1} failed: {last}",
+                      flush=True)
                 return
             values = ended.hyperparameters.values
             ordered = {k: values[k] for k in sorted(values, key=_space_order)}
@@ -381,6 +383,9 @@ def tune_distributed(workers: int = 2, search: Search | None = None, *, port: in
                     result.workers[done["worker"]] += 1
                     ran[int(done["trial"])] = (done["worker"], float(done["seconds"]))
                     say(line)
+                elif _FAILED.match(line):
+                    result.problems.append(line)
+                    say(line)
                 continue
             code = procs["chief"].poll()
             # The chief ends by itself (exit code 0) once every worker was told to stop.
@@ -470,6 +475,8 @@ def _parser() -> argparse.ArgumentParser:
     runp.add_argument("--exit-with-parent", type=int, default=None, help=argparse.SUPPRESS)
     local.add_argument("--workers", type=_count, default=2, help="worker processes (2)")
     local.add_argument("--port", type=int, default=None, help="the chief's port (a free one)")
+    local.add_argument("--timeout", type=float, default=900.0,
+                       help="stop the search after this many seconds (900)")
     return p
 
 
@@ -486,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _watch_parent(args.exit_with_parent)
             run(search, args.directory)
             return 0
-        result = tune_distributed(args.workers, search, port=args.port)
+        result = tune_distributed(args.workers, search, port=args.port, timeout=args.timeout)
     except (ValueError, TypeError, FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -149,6 +149,15 @@ def test_a_killed_chief_stops_the_workers(capsys, tmp_path, mnist_path):
     assert_nothing_left(result)
 
 
+def test_a_search_past_its_timeout_is_stopped(capsys, mnist_path):
+    result = tune_distributed(2, SMALL, data_path=mnist_path, timeout=1)
+    out = capsys.readouterr().out
+    assert result.problems == ["the search took longer than timeout=1 s; stopped it (raise "
+                               "timeout for a bigger search)."]
+    assert "stopped with 0 of 4 trials completed:" in out
+    assert_nothing_left(result)
+
+
 def test_ctrl_c_stops_every_process(tmp_path):
     """The command, interrupted mid-search: it exits 130 and leaves no process behind."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -280,6 +289,8 @@ def test_format_done_is_what_the_launcher_reads():
                     "val_accuracy 0.9388  (5.5 s)")
     found = distributed._DONE.match(line)
     assert (found["worker"], found["trial"], found["seconds"]) == ("worker1", "3", "5.5")
+    assert not distributed._FAILED.match(line)
+    assert distributed._FAILED.match("worker0: trial 2 failed: ValueError: bad input")
 
 
 def test_read_results_and_format(tmp_path):
