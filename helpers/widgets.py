@@ -6,6 +6,28 @@ same content as a static PNG figure, and the lesson shows that figure too.
 
 from __future__ import annotations
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def widget_bundle(widget: object, text: str) -> dict[str, object]:
+    """Return the display data of a live ipywidgets ``widget``, with ``text`` as its fallback.
+
+    Built here rather than asked of the widget, so that it is the same under ipywidgets 7
+    (Colab's; its widgets have no ``_repr_mimebundle_``) and 8. Viewers without live widgets
+    (GitHub, nbconvert, a terminal) show ``text``.
+    """
+    model_id = getattr(widget, "model_id", None)
+    if not isinstance(model_id, str) or not model_id:
+        raise TypeError(f"widget must be a live ipywidgets widget with a model_id, got "
+                        f"{type(widget).__name__}; was it closed?")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("text must be a non-empty string, shown where widgets cannot be.")
+    return {"text/plain": text,
+            WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": model_id}}
+
+
+LIVE_NOTE = "(a live widget: run the notebook to use it)"
+
 # --- lesson 02: neuron explorer (written by the lesson 02 author) ---
 
 NEURON_SLIDER_RANGE = 3.0  # the w1, w2 and b sliders span -3..3
@@ -112,11 +134,10 @@ class NeuronExplorer:
         s = self.state
         return f"NeuronExplorer(w1={s['w1']:.2f}, w2={s['w2']:.2f}, b={s['b']:.2f})"
 
-    def _ipython_display_(self) -> None:
-        """Show the widget (works with ipywidgets 7, as in Colab, and 8)."""
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        s = self.state
+        return widget_bundle(self.widget, f"Neuron explorer: w1 = {s['w1']:.2f}, "
+                             f"w2 = {s['w2']:.2f}, b = {s['b']:.2f} {LIVE_NOTE}")
 
 
 def _signed(value: float) -> str:
@@ -280,14 +301,10 @@ class ActivationExplorer:
     def _on_change(self, change: dict[str, object]) -> None:
         self.redraw()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> object:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
         s = self.state
-        text = (f"Activation explorer: {s['name']} at x = {s['x']:.2f} (a live widget: run the "
-                "notebook to use it)")
-        if isinstance(bundle, tuple):  # (data, metadata)
-            return ({**bundle[0], "text/plain": text}, bundle[1])
-        return {**(bundle or {}), "text/plain": text}
+        return widget_bundle(self.widget,
+                             f"Activation explorer: {s['name']} at x = {s['x']:.2f} {LIVE_NOTE}")
 
 
 def _activation_x(value: object) -> float:

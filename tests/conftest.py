@@ -10,17 +10,12 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
 sys.path.insert(0, str(ROOT / "tools"))
 import generate  # noqa: E402
 
 LESSON_PATHS = [ROOT / "notebooks" / lesson["file"] for lesson in generate.lessons()]
 
-# Tests run with the same quiet TensorFlow as the lessons.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-if not os.environ.get("MNIST_PATH") and SHARED_MNIST.exists():
-    os.environ["MNIST_PATH"] = str(SHARED_MNIST)
+# The environment (quiet TensorFlow, MNIST_PATH) is set by the root conftest.py.
 
 
 @pytest.fixture(scope="session")

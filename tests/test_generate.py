@@ -1,7 +1,9 @@
+import re
 import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -38,12 +40,39 @@ def test_update_notebook_adds_frame_and_is_idempotent(tmp_path):
     assert generate.update_notebook(path, items, 1) == once
     nb = nbformat.reads(once, as_version=4)
     assert nb.cells[0].source.startswith(f"# 02 {items[1]['title']}")
-    assert f"]({items[0]['file']})" in nb.cells[0].source
-    assert f"]({items[2]['file']})" in nb.cells[-1].source
+    assert f"]({generate.github_url('notebooks/' + items[0]['file'])})" in nb.cells[0].source
+    assert f"]({generate.github_url('notebooks/' + items[2]['file'])})" in nb.cells[-1].source
     setup = nb.cells[2].source
-    assert setup.startswith("# In Colab")
+    assert setup.startswith("# Where this series' helpers are missing")
     assert setup.endswith("helpers.setup_notebook()\nimport numpy as np")
-    assert f"git+{generate.repo_url()}" in setup
+    assert f"git+{generate.repo_url()}@{generate.ref()}\"" in setup
+
+
+def test_links_are_absolute_at_the_ref_so_they_work_in_colab():
+    items = generate.lessons()
+    base = f"{generate.repo_url()}/blob/{generate.ref()}/"
+    for i in range(len(items)):
+        text = generate.header(items, i) + "\n" + generate.footer(items, i)
+        targets = re.findall(r"\]\(([^)\s]+)\)", text)
+        assert targets and all(t.startswith("https://") for t in targets), targets
+        assert f"[Contents]({base}README.md#lessons)" in text
+        assert f"[View on GitHub]({base}notebooks/{items[i]['file']})" in generate.header(items, i)
+        assert generate.colab_url(items[i]["file"]).endswith(
+            f"/blob/{generate.ref()}/notebooks/{items[i]['file']}")
+
+
+def test_the_ref_must_be_a_branch_or_tag_name(monkeypatch):
+    for bad in ("", "../main", "main branch", "-x"):
+        monkeypatch.setattr(generate, "_pyproject", lambda bad=bad: {
+            "project": {"urls": {"Repository": "https://github.com/a/b"}, "name": "p"},
+            "tool": {"lessons": {"ref": bad}}})
+        with pytest.raises(SystemExit, match="not a branch or tag name"):
+            generate.ref()
+    monkeypatch.setattr(generate, "_pyproject", lambda: {
+        "project": {"urls": {"Repository": "https://github.com/a/b"}, "name": "p"},
+        "tool": {"lessons": {"ref": "v1.0"}}})
+    assert generate.helpers_requirement() == "p @ git+https://github.com/a/b@v1.0"
+    assert generate.colab_url("01_x.ipynb").endswith("/a/b/blob/v1.0/notebooks/01_x.ipynb")
 
 
 def test_first_and_last_lessons_have_one_sided_links():

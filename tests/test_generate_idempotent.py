@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_URL = "https://github.com/someone-else/a-fork"
@@ -70,6 +70,19 @@ def test_repository_url_changes_in_one_place(repo):
     for nb in (repo / "notebooks").glob("*.ipynb"):
         text = nb.read_text()
         assert f"git+{NEW_URL}" in text and "someone-else/a-fork/blob/main/notebooks/" in text
+
+
+def test_the_ref_changes_in_one_place(repo):
+    text = (repo / "pyproject.toml").read_text()
+    assert text.count('ref = "main"') == 1
+    (repo / "pyproject.toml").write_text(text.replace('ref = "main"', 'ref = "v1.0"'))
+    assert generate(repo, "--check").returncode == 1
+    assert generate(repo).returncode == 0
+    for nb in (repo / "notebooks").glob("*.ipynb"):
+        text = nb.read_text()
+        assert "/blob/main/" not in text and "@main" not in text, nb.name
+        assert "/blob/v1.0/notebooks/" in text and "@v1.0\\\"" in text, nb.name
+    assert "/blob/v1.0/notebooks/" in (repo / "README.md").read_text()
 
 
 def test_nothing_else_names_the_repository():

@@ -16,7 +16,6 @@ import nbformat
 import pytest
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # What GitHub can show, and the fallbacks it uses when it cannot show the rest.
 SHOWN = {"text/plain", "image/png", "image/jpeg", "image/svg+xml", "text/html", "text/markdown",
          "text/latex", WIDGET_VIEW}
@@ -90,6 +89,52 @@ def test_math_uses_dollar_delimiters_github_renders(nb):
         for body in display:
             assert body.strip() and "\n\n" not in body, \
                 f"{name(nb)}: display math must not be empty or contain a blank line"
+
+
+LIST_ITEM = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])( |$)")
+
+
+def math_github_breaks(source: str) -> list[str]:
+    """Return the math of ``source`` that GitHub's renderer is known to break, described.
+
+    GitHub protects LaTeX from its markdown parser only in part: display math inside a list
+    item is not rendered, and ``\\\\`` survives only at the end of a line (write each row of
+    ``cases`` on its own line, between ``$$`` lines).
+    """
+    problems = []
+    in_item, previous_blank = False, True
+    for line in prose(source).splitlines():
+        if LIST_ITEM.match(line):
+            in_item = True
+        elif not line.strip():
+            pass
+        elif not line.startswith((" ", "\t")):
+            in_item = in_item and not previous_blank
+        if in_item and "$$" in line:
+            problems.append(f"display math $$ inside a list item: {line.strip()[:60]!r}")
+        previous_blank = not line.strip()
+    _, display, inline = split_math(source)
+    for body in display + inline:
+        if re.search(r"\\\\[ \t]*\S", body):
+            problems.append(f"\\\\ in the middle of a line of math: {body.strip()[:60]!r}; "
+                            "end the line after it")
+    return problems
+
+
+def test_math_is_in_forms_github_renders(nb):
+    problems = [f"cell {c.get('id')}: {p}" for c in markdown_cells(nb)
+                for p in math_github_breaks(c.source)]
+    assert not problems, f"{name(nb)}: GitHub would not render this math: {problems}"
+
+
+def test_math_github_breaks_finds_the_known_patterns():
+    assert math_github_breaks("1. **Step.** the mean:\n   $$a = b$$\n2. next") != []
+    assert math_github_breaks("- item\n$$a = b$$") != []  # a lazy continuation line
+    assert math_github_breaks("$$f = \\begin{cases} 1 & x \\\\ 0 & y \\end{cases}$$") != []
+    assert math_github_breaks("where $\\begin{matrix} a \\\\ b \\end{matrix}$ is") != []
+    fine = ("**1. Step.** the mean:\n\n$$a = b$$\n\n- item\n\n$$\n"
+            "f = \\begin{cases}\n1 & x > 0 \\\\\n0 & x \\le 0\n\\end{cases}\n$$\n")
+    assert math_github_breaks(fine) == []
 
 
 def test_headings_render(nb):
@@ -200,19 +245,10 @@ def test_widget_outputs_have_a_static_fallback(nb):
         assert before, f"{name(nb)} cell {k}: show a static figure before the live widget"
 
 
-def test_stored_widget_state_is_complete(nb):
-    """Incomplete widget metadata makes GitHub show 'Invalid Notebook' instead of the lesson."""
-    widgets = nb.metadata.get("widgets")
-    if widgets is None:
-        return
-    state = widgets.get(WIDGET_STATE)
-    assert isinstance(state, dict) and isinstance(state.get("state"), dict), \
-        f"{name(nb)}: metadata.widgets lacks {WIDGET_STATE}.state; clear widget metadata"
-    for k, _, out in outputs(nb):
-        view = out.get("data", {}).get(WIDGET_VIEW)
-        if view:
-            assert view.get("model_id") in state["state"], \
-                f"{name(nb)} cell {k}: widget model missing from the stored widget state"
+def test_no_stored_widget_state(nb):
+    """GitHub and Colab do not use it (they show the widget's text); it only adds weight."""
+    assert "widgets" not in nb.metadata, \
+        f"{name(nb)}: metadata.widgets is stored widget state; run `make outputs`"
 
 
 def test_shown_text_has_no_terminal_control_codes(nb):

@@ -472,3 +472,11 @@ def test_keras_tuner_helpers_reject_non_tuners(tmp_path: object) -> None:
                             overwrite=True)
     with pytest.raises(ValueError, match="no trials yet"):
         tuning.tuner_rows(tuner)
+
+
+def test_a_diverged_trial_is_named_not_given_a_chaotic_number() -> None:
+    row = {"lr": 1.0, "val_accuracy": 0.2680, "seconds": 1.3}
+    line = tuning.format_trial(row, ["lr"], 5, 5)
+    assert line == "trial 5/5  lr=1  ->  diverged: val_accuracy below 0.5  (1.3 s)"
+    learned = tuning.format_trial({**row, "val_accuracy": 0.9360}, ["lr"], 3, 5)
+    assert "val_accuracy 0.9360" in learned and "diverged" not in learned

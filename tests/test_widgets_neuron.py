@@ -70,15 +70,12 @@ def test_zero_weights_have_no_boundary(explorer):
     assert set(explorer.labels.values()) == {"A 0.50", "B 0.50", "C 0.50", "D 0.50"}
 
 
-def test_displays_as_a_widget(explorer, monkeypatch):
-    import IPython.display
-
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
-    explorer._ipython_display_()
-    assert shown == [explorer.widget]
-    bundle = explorer.widget._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+def test_displays_as_a_widget_with_a_readable_text(explorer):
+    data = explorer._repr_mimebundle_()
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == \
+        explorer.widget.model_id
+    assert data["text/plain"] == ("Neuron explorer: w1 = 1.00, w2 = 1.00, b = 0.00 "
+                                  "(a live widget: run the notebook to use it)")
     assert repr(explorer) == "NeuronExplorer(w1=1.00, w2=1.00, b=0.00)"
 
 

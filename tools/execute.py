@@ -17,9 +17,13 @@ from nbclient import NotebookClient
 def execute(path: Path) -> list[str]:
     """Run one notebook in a fresh kernel, write it back, and return any problems found."""
     nb = nbformat.read(path, as_version=4)
+    # No stored widget state: GitHub and Colab show a widget's text/plain instead, and a
+    # running notebook makes its own widgets; the state only added ~130 KB of PNG copies.
     client = NotebookClient(nb, timeout=1800, kernel_name="python3", record_timing=False,
+                            store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
+    nb.metadata.pop("widgets", None)
     problems = []
     for k, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):

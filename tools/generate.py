@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
-import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -33,29 +33,59 @@ def lessons() -> list[dict]:
     return items
 
 
+def _pyproject() -> dict:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)
+
+
 def repo_url() -> str:
     """Return the public repository URL from pyproject.toml ([project.urls] Repository)."""
-    with open(ROOT / "pyproject.toml", "rb") as f:
-        return tomllib.load(f)["project"]["urls"]["Repository"].rstrip("/")
+    return _pyproject()["project"]["urls"]["Repository"].rstrip("/")
+
+
+def ref() -> str:
+    """Return the git ref (branch or tag) the lessons link to and install helpers from."""
+    value = _pyproject().get("tool", {}).get("lessons", {}).get("ref", "main")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", value) or ".." in value:
+        raise SystemExit(f"pyproject.toml [tool.lessons] ref = {value!r} is not a branch or "
+                         "tag name; write e.g. ref = \"main\" or ref = \"v1.0\"")
+    return value
+
+
+def github_url(path: str) -> str:
+    """Return the GitHub address of a file of the repository at the ref, e.g. 'README.md'."""
+    return f"{repo_url()}/blob/{ref()}/{path}"
 
 
 def colab_url(file: str) -> str:
     """Return the 'Open in Colab' address of a lesson."""
     owner_repo = repo_url().removeprefix("https://github.com/")
-    return f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{file}"
+    return f"https://colab.research.google.com/github/{owner_repo}/blob/{ref()}/notebooks/{file}"
+
+
+def helpers_requirement() -> str:
+    """Return the pip requirement that installs helpers from the repository at the ref."""
+    return f"{_pyproject()['project']['name']} @ git+{repo_url()}@{ref()}"
 
 
 def _link(lesson: dict) -> str:
-    return f"[{lesson['number']} {lesson['title']}]({lesson['file']})"
+    """Return an absolute link to a lesson: it works in Colab and Kaggle as on GitHub."""
+    return f"[{lesson['number']} {lesson['title']}]({github_url('notebooks/' + lesson['file'])})"
+
+
+def contents_link() -> str:
+    """Return the absolute link to the README's lessons table."""
+    return f"[Contents]({github_url('README.md')}#lessons)"
 
 
 def header(items: list[dict], i: int) -> str:
-    """Return the title cell: title, Colab badge and previous/Contents/next links."""
+    """Return the title cell: title, Colab and GitHub links, previous/Contents/next links."""
     lesson = items[i]
-    nav = [f"[![Open In Colab]({BADGE})]({colab_url(lesson['file'])})"]
+    nav = [f"[![Open In Colab]({BADGE})]({colab_url(lesson['file'])}) "
+           f"[View on GitHub]({github_url('notebooks/' + lesson['file'])})"]
     if i > 0:
         nav.append(f"← {_link(items[i - 1])}")
-    nav.append("[Contents](../README.md#lessons)")
+    nav.append(contents_link())
     if i + 1 < len(items):
         nav.append(f"{_link(items[i + 1])} →")
     return f"# {lesson['number']} {lesson['title']}\n\n" + " · ".join(nav)
@@ -71,22 +101,37 @@ def footer(items: list[dict], i: int) -> str:
         parts.append("**You have finished the series.** "
                      "See the README for where to go from here.")
     back = f"← {_link(items[i - 1])} · " if i > 0 else ""
-    parts.append(f"{back}[Contents](../README.md#lessons)")
+    parts.append(f"{back}{contents_link()}")
     return "\n\n".join(parts)
 
 
 def setup_prefix() -> str:
-    """Return the first lines of every setup cell: the Colab install, then the helpers setup."""
+    """Return the first lines of every setup cell: install helpers if missing, then set up."""
     return (
-        "# In Colab, install this series' helpers first (elsewhere `make lab` did it).\n"
+        "# Where this series' helpers are missing (Colab, Kaggle, Binder, a lone notebook),\n"
+        "# install them from the repository; after `make lab` they are there already.\n"
+        "import importlib\n"
         "import subprocess\n"
         "import sys\n"
         "\n"
-        'if "google.colab" in sys.modules:\n'
-        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
-        f"                    \"mnist-nn-helpers @ git+{repo_url()}\"], check=True)\n"
-        "\n"
-        "import helpers\n"
+        "try:\n"
+        "    import helpers\n"
+        "except ModuleNotFoundError as missing:\n"
+        "    if missing.name != \"helpers\":\n"
+        "        raise\n"
+        f"    HELPERS = \"{helpers_requirement()}\"\n"
+        "    print(f\"Installing {HELPERS} (once per session) ...\")\n"
+        "    pip = subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", HELPERS],\n"
+        "                         capture_output=True, text=True)\n"
+        "    if pip.returncode != 0:\n"
+        "        print(pip.stdout, pip.stderr, sep=\"\\n\")\n"
+        "        raise RuntimeError(\n"
+        "            \"pip could not install the helpers; its output is above. Check that \"\n"
+        "            \"this notebook can reach github.com (on Kaggle: Settings, Internet \"\n"
+        "            \"on), then run this cell again. On your own computer: `pip install \"\n"
+        "            \"-e .` in a clone of the repository.\") from None\n"
+        "    importlib.invalidate_caches()\n"
+        "    import helpers\n"
         "\n"
         f"{SETUP_END}"
     )

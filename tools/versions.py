@@ -30,6 +30,18 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _compare(have: str, pin: str) -> str:
+    """Return 'same', 'newer' or 'older' for an installed version against the pin."""
+    from packaging.version import InvalidVersion, Version
+
+    if have == pin:
+        return "same"
+    try:
+        return "newer" if Version(have) > Version(pin) else "older"
+    except InvalidVersion:
+        return "" if pin == "-" or have == "-" else "differs"
+
+
 def main() -> int:
     pinned = pins()
     rows = [("package", "this environment", "requirements.txt", "")]
@@ -39,7 +51,7 @@ def main() -> int:
         except metadata.PackageNotFoundError:
             have = "(not installed)"
         pin = pinned.get(_norm(name), "-")
-        note = "same" if have == pin else ("newer" if pin != "-" else "")
+        note = _compare(have, pin)
         rows.append((name, have, pin, note))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     print(f"Python {platform.python_version()} ({sys.executable})")

@@ -16,9 +16,7 @@ from helpers.checks._core import (
     unanswered,
     wrong,
 )
-
-# A learning rate "diverged" if its network ended no better than this on validation data.
-DIVERGED_BELOW = 0.5
+from helpers.tuning import DIVERGED_BELOW  # below it a network diverged rather than learned
 
 WHY_NOT_TEST_OPTIONS = ("a", "b", "c", "d")
 WHY_NOT_TEST = "c"

@@ -1,0 +1,160 @@
+"""Tolerances of the lessons: measured, wide enough for other machines, tight enough to bite."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tools import portability
+from tools.nbval_tolerance import NUMBER, compare_text, split_numbers, to_float, tolerance_of
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def tolerant_cells():
+    """Yield (lesson, code cell number, cell, tolerance) for every cell that declares one."""
+    for path in LESSONS:
+        nb = nbformat.read(path, as_version=4)
+        for k, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+            tol = tolerance_of(cell.metadata)
+            if tol is not None:
+                yield path.name, k, cell, tol
+
+
+def stored_texts(cell) -> list[str]:
+    """Return the cell's stored text outputs (streams and text/plain)."""
+    texts = []
+    for out in cell.outputs:
+        if out.output_type == "stream":
+            texts.append(out.text)
+        elif "text/plain" in out.get("data", {}):
+            texts.append(out.data["text/plain"])
+    return texts
+
+
+CELLS = list(tolerant_cells())
+IDS = [f"{lesson[:2]}-cell{k}" for lesson, k, _, _ in CELLS]
+
+
+def test_training_lessons_have_tolerant_cells():
+    lessons = {lesson[:2] for lesson, *_ in CELLS}
+    assert {"04", "05", "06"} <= lessons, "the training lessons print trained numbers"
+
+
+def test_every_tolerance_was_measured():
+    """A tolerance comes from the record, not from a guess: calibrate writes the same one."""
+    record = portability.load_record()["cells"]
+    for lesson, k, cell, _ in CELLS:
+        entry = record.get(f"{lesson}::{portability.cell_key(cell)}")
+        assert entry is not None, f"{lesson} code cell {k}: no measurement; make measure-portable"
+        assert cell.metadata["tolerance"] == portability.tolerance_for(entry), \
+            f"{lesson} code cell {k}: tolerance differs from its measurement; make calibrate"
+
+
+def test_every_measured_run_is_within_the_tolerances():
+    """What the matrix (and the held-out entries) printed passes the comparison."""
+    record = portability.load_record()["cells"]
+    checked = 0
+    for lesson, k, cell, tol in CELLS:
+        entry = record[f"{lesson}::{portability.cell_key(cell)}"]
+        _, stored, labels = portability.printed(cell)
+        for name, numbers in entry["runs"].items():
+            assert numbers is not None, f"{lesson} code cell {k}: words moved under {name}"
+            for a, b, label in zip(stored, numbers, labels, strict=True):
+                assert tol.for_label(label).allows(to_float(a), to_float(b)), \
+                    f"{lesson} code cell {k} under {name}: {label} {a} -> {b}"
+                checked += 1
+    assert checked > 100
+
+
+def shifted(text: str, pick, change) -> list[str]:
+    """Return copies of ``text`` with one picked number changed each (picked by its label)."""
+    _, numbers, labels = split_numbers(text)
+    copies, spans = [], []
+    for line_start, line in _lines(text):
+        spans += [(line_start + m.start(), line_start + m.end())
+                  for m in NUMBER.finditer(line)]
+    for (start, end), number, label in zip(spans, numbers, labels, strict=True):
+        if pick(label, to_float(number)):
+            value = change(to_float(number))
+            copies.append(text[:start] + f"{value:.6g}" + text[end:])
+    return copies
+
+
+def _lines(text: str):
+    start = 0
+    for line in text.split("\n"):
+        yield start, line
+        start += len(line) + 1
+
+
+def is_accuracy(label: str, value: float) -> bool:
+    return "acc" in label.lower() and 0.5 < value < 100
+
+
+@pytest.mark.parametrize("lesson, k, cell, tol", CELLS, ids=IDS)
+def test_an_accuracy_moved_by_half_a_point_fails(lesson, k, cell, tol):
+    for text in stored_texts(cell):
+        for copy in shifted(text, is_accuracy, lambda v: v - (0.5 if v > 1 else 0.005)):
+            assert compare_text(text, copy, tol), f"{lesson} code cell {k} misses {copy!r}"
+
+
+@pytest.mark.parametrize("lesson, k, cell, tol", CELLS, ids=IDS)
+def test_a_loss_moved_by_ten_percent_fails(lesson, k, cell, tol):
+    for text in stored_texts(cell):
+        for copy in shifted(text, lambda label, v: "loss" in label.lower() and v > 0,
+                            lambda v: v * 1.1):
+            assert compare_text(text, copy, tol), f"{lesson} code cell {k} misses {copy!r}"
+
+
+@pytest.mark.parametrize("lesson, k, cell, tol", CELLS, ids=IDS)
+def test_one_changed_word_fails(lesson, k, cell, tol):
+    for text in stored_texts(cell):
+        word = re.search(r"[A-Za-z]{3,}", text)
+        if word:
+            copy = text[:word.start()] + word.group()[::-1] + "s" + text[word.end():]
+            assert compare_text(text, copy, tol), f"{lesson} code cell {k}"
+
+
+def test_the_teeth_tests_find_accuracies_and_losses():
+    accuracies = losses = 0
+    for _, _, cell, _ in CELLS:
+        for text in stored_texts(cell):
+            _, numbers, labels = split_numbers(text)
+            accuracies += sum(is_accuracy(b, to_float(a)) for a, b in zip(numbers, labels,
+                                                                          strict=True))
+            losses += sum("loss" in b.lower() for b in labels)
+    assert accuracies >= 10 and losses >= 10
+
+
+@pytest.mark.parametrize("x, expected", [(0.0013, 0.0015), (0.002, 0.002), (0.0021, 0.0025),
+                                         (0.051, 0.06), (3.2, 4.0), (9e-8, 1e-7)])
+def test_tolerances_round_up_to_a_few_steps_per_decade(x, expected):
+    assert portability.nice_ceil(x) == pytest.approx(expected)
+
+
+def test_calibration_covers_twice_the_spread_with_a_relative_rule_for_losses():
+    entry = {"labels": ["epoch", "loss", "accuracy"],
+             "runs": {"stored:a": ["1", "0.100", "0.9800"], "one-core": ["1", "0.104", "0.9812"],
+                      "tf-1-thread": ["1", "0.099", "0.9795"]}}
+    tol = portability.tolerance_for(entry)
+    assert tol == {"abs": 0.004, "loss": {"rel": 0.15}}  # 2 x 0.0017, 2 x 0.005 / 0.099
+    assert portability.tolerance_for({"labels": ["a"], "runs": {"x": ["1"], "y": ["1"]}}) is None
+
+
+def test_unknown_matrix_entries_are_refused():
+    with pytest.raises(SystemExit, match="unknown matrix entry"):
+        portability.pick(["two-cores"], portability.MATRIX)
+
+
+def test_the_matrix_covers_cores_blas_kernels_and_tensorflow_threads():
+    entries = portability.MATRIX
+    assert any(e.cpus for e in entries)
+    assert len({e.env.get("OPENBLAS_CORETYPE") for e in entries} - {None}) >= 2
+    assert any("TF_NUM_INTRAOP_THREADS" in e.env for e in entries)
+    held = {e.name for e in portability.HELD_OUT}
+    assert held and not held & {e.name for e in entries}

@@ -1,0 +1,1 @@
+"""Project tools: generation, execution, benchmarks and test plumbing (not for learners)."""

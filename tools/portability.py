@@ -1,0 +1,482 @@
+"""Run the lessons as other machines would, and calibrate the cells' tolerances from it.
+
+Each matrix entry stands in for another kind of machine: one core (TensorFlow sizes its thread
+pools by the cores it may use), other OpenBLAS kernels (NumPy's matrix products on other CPU
+types), another TensorFlow intra-op thread count. Commands (run from the repository root):
+
+    python -m tools.portability test [ENTRY ...]      nbval against the stored outputs
+                                                      (make test-portable)
+    python -m tools.portability measure [ENTRY ...]   execute the lessons under each entry and
+                                                      record every printed number
+    python -m tools.portability calibrate             write each cell's tolerance from the record
+    python -m tools.portability report                docs/portability.md from the record
+    python -m tools.portability observe --dir D --rev R ENTRY ...
+                                                      add executed copies (D/ENTRY/*.ipynb,
+                                                      run from git revision R) to the record
+
+The record (tests/portability/observations.json) keeps, for each code cell, the numbers it
+printed in every run measured so far, including the stored outputs of earlier machines, so a
+tolerance covers every value seen, whichever of them is the stored one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from tools.nbval_tolerance import METADATA_KEY, flatten, split_numbers, to_float
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+RECORD = ROOT / "tests" / "portability" / "observations.json"
+REPORT = ROOT / "docs" / "portability.md"
+SANITIZE = ROOT / "tests" / "sanitize.cfg"
+MARGIN = 2.0  # a tolerance is twice the widest spread measured, rounded up (STEPS)
+SKIP = ("metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
+        "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg")
+LOSS_WORDS = ("loss",)  # numbers after these words get their own, relative, rule
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stand-in for another machine: environment variables and/or a CPU set."""
+
+    name: str
+    why: str
+    env: dict[str, str] = field(default_factory=dict)
+    cpus: str | None = None  # for taskset -c
+
+    def command(self, argv: list[str]) -> list[str]:
+        """Return ``argv`` prefixed with taskset when the entry pins CPUs."""
+        return ["taskset", "-c", self.cpus, *argv] if self.cpus else argv
+
+
+# The matrix `make test-portable` and CI run.
+MATRIX = [
+    Entry("one-core", "a one-core machine: TensorFlow and OpenBLAS on one thread", cpus="0"),
+    Entry("openblas-sandybridge", "an AVX (no AVX2) CPU's OpenBLAS kernel",
+          {"OPENBLAS_CORETYPE": "Sandybridge"}),
+    Entry("openblas-nehalem", "an SSE4 (no AVX) CPU's OpenBLAS kernel",
+          {"OPENBLAS_CORETYPE": "Nehalem"}),
+    Entry("tf-1-thread", "TensorFlow on one intra-op thread, NumPy on all cores",
+          {"TF_NUM_INTRAOP_THREADS": "1"}),
+]
+# Further stand-ins of the same kinds, kept out of the matrix: measured to check that the
+# tolerances hold beyond the entries they were calibrated on.
+HELD_OUT = [
+    Entry("openblas-prescott", "an SSE3 CPU's OpenBLAS kernel", {"OPENBLAS_CORETYPE": "Prescott"}),
+    Entry("tf-4-threads", "TensorFlow on four intra-op threads (a four-core laptop)",
+          {"TF_NUM_INTRAOP_THREADS": "4"}),
+    Entry("one-core-sandybridge", "one core with an AVX CPU's OpenBLAS kernel",
+          {"OPENBLAS_CORETYPE": "Sandybridge"}, cpus="1"),
+]
+ENTRIES = {e.name: e for e in [Entry("here", "this machine as it is"), *MATRIX, *HELD_OUT]}
+
+# The environment the Makefile gives the tests and `make outputs`.
+BASE_ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+ONLY: list[str] = []  # lesson numbers to restrict to (--lessons), e.g. ["05", "06"]
+
+
+def lessons() -> list[Path]:
+    """Return the lesson notebooks in order (those of --lessons, if given)."""
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    return [p for p in paths if not ONLY or p.name[:2] in ONLY]
+
+
+def environment(entry: Entry) -> dict[str, str]:
+    """Return the process environment for one entry (MNIST_PATH kept from the caller)."""
+    env = dict(os.environ)  # what the machine sets (OPENBLAS_CORETYPE on some) stays
+    env.update(BASE_ENV)
+    env.update(entry.env)
+    if not env.get("MNIST_PATH"):
+        shared = ROOT.parent / "shared" / "data" / "mnist.npz"
+        if shared.exists():
+            env["MNIST_PATH"] = str(shared)
+    return env
+
+
+def pick(names: list[str], default: list[Entry]) -> list[Entry]:
+    """Return the entries named (all of ``default`` if none), or exit naming the unknown one."""
+    unknown = [n for n in names if n not in ENTRIES]
+    if unknown:
+        sys.exit(f"unknown matrix entry {unknown}; choose from {sorted(ENTRIES)}")
+    return [ENTRIES[n] for n in names] if names else default
+
+
+# --- make test-portable -------------------------------------------------------------------
+
+def run_nbval(entry: Entry, paths: list[Path], log_dir: Path) -> tuple[Entry, int, str, float]:
+    """Run nbval over ``paths`` under one entry; return (entry, exit code, summary, seconds)."""
+    log = log_dir / f"{entry.name}.log"
+    argv = entry.command([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "-p", "no:xdist", *map(str, paths)])
+    start = time.perf_counter()
+    with log.open("w") as out:
+        code = subprocess.call(argv, cwd=ROOT, env=environment(entry), stdout=out,
+                               stderr=subprocess.STDOUT)
+    lines = [ln for ln in log.read_text().splitlines() if re.search(r"\d+ (passed|failed)", ln)]
+    return entry, code, (lines[-1].strip("= ") if lines else "no summary"), \
+        time.perf_counter() - start
+
+
+def test(entries: list[Entry], jobs: int) -> int:
+    """Run nbval under each entry, ``jobs`` at a time; print a table; return 0 if all pass."""
+    log_dir = Path(tempfile.mkdtemp(prefix="portability-"))
+    print(f"nbval over {len(lessons())} lessons under {len(entries)} stand-ins for other "
+          f"machines, {jobs} at a time (logs in {log_dir})", flush=True)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        results = list(pool.map(lambda e: run_nbval(e, lessons(), log_dir), entries))
+    width = max(len(e.name) for e in entries)
+    print(f"\n{'entry':<{width}}  {'result':<36} {'seconds':>7}  stands in for")
+    for entry, _, summary, seconds in results:
+        print(f"{entry.name:<{width}}  {summary[:36]:<36} {seconds:7.0f}  {entry.why}")
+    failed = [e.name for e, code, _, _ in results if code != 0]
+    print(f"\nmatrix wall time {time.perf_counter() - start:.0f} s")
+    for name in failed:
+        print(f"FAILED under {name}: see {log_dir / (name + '.log')}")
+    return 1 if failed else 0
+
+
+# --- measure, calibrate, report -------------------------------------------------------------
+
+def sanitize_patterns() -> list[tuple[str, str]]:
+    """Return the regex/replace pairs of tests/sanitize.cfg, as nbval reads them."""
+    return re.findall(r"^regex: (.*)$\n^replace: (.*)$", SANITIZE.read_text(), flags=re.M)
+
+
+def sanitize(text):
+    """Apply tests/sanitize.cfg to a string, as nbval does."""
+    if not isinstance(text, str):
+        return text
+    for regex, replace in sanitize_patterns():
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def cell_key(cell) -> str:
+    """Return a key for a code cell that changes when its source changes."""
+    digest = hashlib.sha256(cell.source.encode()).hexdigest()[:12]
+    return f"{cell.get('id', '')}:{digest}"
+
+
+def printed(cell) -> tuple[str, list[str], list[str]]:
+    """Return a cell's outputs as nbval compares them: masked text, numbers, labels."""
+    from nbval.plugin import coalesce_streams
+
+    outputs = coalesce_streams([nbformat.from_dict(o) for o in cell.get("outputs", [])])
+    flat = flatten(outputs, SKIP, sanitize)
+    texts, numbers, labels = [], [], []
+    for key in sorted(flat):
+        for value in flat[key]:
+            if isinstance(value, str):
+                masked, nums, labs = split_numbers(value)
+                texts.append(f"{key}: {masked}")
+                numbers += nums
+                labels += labs
+            else:
+                texts.append(f"{key}: {value!r}")
+    return "\n".join(texts), numbers, labels
+
+
+def execute(path: Path, out: Path) -> None:
+    """Execute one notebook in a fresh kernel and write the executed copy to ``out``."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=1800, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out)
+
+
+def load_record() -> dict:
+    """Return the observations record (empty if there is none yet)."""
+    return json.loads(RECORD.read_text()) if RECORD.exists() else {"cells": {}}
+
+
+def save_record(record: dict) -> None:
+    """Write the observations record, sorted for small diffs."""
+    RECORD.parent.mkdir(parents=True, exist_ok=True)
+    RECORD.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+
+
+def stored_lesson(lesson: str, rev: str | None = None):
+    """Return a lesson as committed at git revision ``rev``, or as on disk now."""
+    if rev is None:
+        return nbformat.read(NOTEBOOKS / lesson, as_version=4)
+    text = subprocess.run(["git", "show", f"{rev}:notebooks/{lesson}"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout
+    return nbformat.reads(text, as_version=4)
+
+
+def observe(record: dict, lesson: str, label: str, nb, rev: str | None = None) -> list[str]:
+    """Add one executed copy's printed numbers to the record; return cells whose words moved."""
+    moved = []
+    stored = stored_lesson(lesson, rev)
+    code = [c for c in stored.cells if c.cell_type == "code"]
+    ran = [c for c in nb.cells if c.cell_type == "code"]
+    for k, (ref, new) in enumerate(zip(code, ran, strict=True)):
+        if "nbval-ignore-output" in ref.metadata.get("tags", []):
+            continue
+        key = cell_key(ref)
+        text, numbers, labels = printed(ref)
+        entry = record["cells"].setdefault(f"{lesson}::{key}", {})
+        if entry.get("text") != text:
+            entry.clear()
+            entry.update(text=text, labels=labels, cell=k, runs={})
+        stored_tag = hashlib.sha256(" ".join(numbers).encode()).hexdigest()[:8]
+        entry["runs"].setdefault(f"stored:{stored_tag}", numbers)
+        new_text, new_numbers, _ = printed(new)
+        if new_text != text or len(new_numbers) != len(numbers):
+            moved.append(f"{lesson} cell {k}")
+            entry["runs"][label] = None  # words or layout moved: no tolerance can cover it
+        else:
+            entry["runs"][label] = new_numbers
+    return moved
+
+
+def machine_tag() -> str:
+    """Return a short name for this CPU type (family, model, vector units), e.g. zen4-avx2."""
+    flags, family, model = "", "?", "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("flags") and not flags:
+            flags = line
+        elif line.startswith("cpu family") and family == "?":
+            family = line.split(":")[1].strip()
+        elif line.startswith("model\t") and model == "?":
+            model = line.split(":")[1].strip()
+    vec = "avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else "sse"
+    return f"cpu{family}.{model}-{vec}"
+
+
+def measure(entries: list[Entry], jobs: int) -> int:
+    """Execute every lesson under each entry and add what it printed to the record."""
+    tmp = Path(tempfile.mkdtemp(prefix="portability-measure-"))
+    tag = machine_tag()
+
+    def run(entry: Entry) -> tuple[Entry, int]:
+        argv = entry.command([sys.executable, "-m", "tools.portability", "_execute",
+                              str(tmp / entry.name), "--lessons", *[p.name[:2] for p in lessons()]])
+        with (tmp / f"{entry.name}.log").open("w") as log:
+            return entry, subprocess.call(argv, cwd=ROOT, env=environment(entry), stdout=log,
+                                          stderr=subprocess.STDOUT)
+
+    start = time.perf_counter()
+    rev = subprocess.run(["git", "stash", "create"], cwd=ROOT, capture_output=True,
+                         text=True).stdout.strip() or "HEAD"  # the lessons as they are now
+    with ThreadPoolExecutor(jobs) as pool:
+        results = list(pool.map(run, entries))
+    for entry, code in results:
+        if code != 0:
+            print(f"{entry.name}: execution failed, see {tmp / (entry.name + '.log')}")
+    observe_dir(tmp, [e.name for e, code in results if code == 0], tag, rev)
+    print(f"measured {len(entries)} entries in {time.perf_counter() - start:.0f} s; "
+          f"record: {RECORD.relative_to(ROOT)}")
+    return 0 if all(code == 0 for _, code in results) else 1
+
+
+def observe_dir(tmp: Path, names: list[str], tag: str, rev: str | None) -> None:
+    """Add the executed copies in ``tmp/NAME/`` to the record, against the lessons at ``rev``."""
+    record = load_record()
+    for name in names:
+        for path in lessons():
+            nb = nbformat.read(tmp / name / path.name, as_version=4)
+            for where in observe(record, path.name, f"{name}@{tag}", nb, rev):
+                print(f"{name}: the words, not only the numbers, moved in {where}")
+    save_record(record)
+
+
+STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+
+
+def nice_ceil(x: float) -> float:
+    """Return the smallest step of STEPS times a power of ten that is at least ``x``."""
+    exp = math.floor(math.log10(x))
+    for step in STEPS:
+        if step * 10 ** exp >= x * (1 - 1e-9):
+            return float(f"{step * 10 ** exp:.2g}")
+    raise AssertionError(x)
+
+
+def spread(entry: dict) -> dict[str, list[tuple[float, float]]]:
+    """Return, per label (losses under ``loss``), each number's (smallest |value|, range)."""
+    runs = [r for r in entry["runs"].values() if r is not None]
+    groups: dict[str, list[tuple[float, float]]] = {}
+    for i, label in enumerate(entry["labels"]):
+        values = [to_float(r[i]) for r in runs]
+        word = next((w for w in LOSS_WORDS if w in label), label)
+        groups.setdefault(word, []).append((min(map(abs, values)), max(values) - min(values)))
+    return groups
+
+
+def tolerance_for(entry: dict) -> dict | None:
+    """Return the tolerance metadata that covers a cell's recorded spread, or None if exact.
+
+    Accuracies, probabilities and rounding differences (moving values up to 1.5) share one
+    absolute default. Losses, and labels whose numbers are larger (percentages, counts),
+    move in proportion: each such label gets a relative rule of its own.
+    """
+    default_abs, default_rel, rules = 0.0, 0.0, {}
+    for label, numbers in spread(entry).items():
+        moving = [(v, r) for v, r in numbers if r > 0]
+        if not moving:
+            continue
+        if label in LOSS_WORDS or max(v for v, _ in moving) > 1.5:
+            need = max(r / v if v else math.inf for v, r in moving)
+            if label and math.isfinite(need):
+                rules[label] = {"rel": nice_ceil(MARGIN * need)}
+            elif math.isfinite(need):
+                default_rel = max(default_rel, need)
+            else:
+                default_abs = max(default_abs, max(r for _, r in moving))
+        else:
+            default_abs = max(default_abs, max(r for _, r in moving))
+    tol: dict = {}
+    if default_abs:
+        tol["abs"] = nice_ceil(MARGIN * default_abs)
+    if default_rel:
+        tol["rel"] = nice_ceil(MARGIN * default_rel)
+    tol.update(sorted(rules.items()))
+    return tol or None
+
+
+def calibrate() -> int:
+    """Write each code cell's tolerance metadata from the record; keep outputs untouched."""
+    record = load_record()["cells"]
+    changed = 0
+    for path in lessons():
+        nb = nbformat.read(path, as_version=4)
+        for cell in (c for c in nb.cells if c.cell_type == "code"):
+            entry = record.get(f"{path.name}::{cell_key(cell)}")
+            if entry is None or "nbval-ignore-output" in cell.metadata.get("tags", []):
+                continue
+            if any(r is None for r in entry["runs"].values()):
+                print(f"{path.name} cell {entry['cell']}: its words move between machines; "
+                      "change what it prints (no tolerance can cover that)")
+                continue
+            want = tolerance_for(entry)
+            if cell.metadata.get(METADATA_KEY) != want:
+                changed += 1
+                if want is None:
+                    cell.metadata.pop(METADATA_KEY, None)
+                else:
+                    cell.metadata[METADATA_KEY] = want
+        path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    print(f"tolerances written: {changed} cells changed")
+    return 0
+
+
+def describe(tol: dict | None) -> str:
+    """Return a tolerance's metadata as a short text, e.g. ``abs 0.002; loss: rel 0.05``."""
+    if not tol:
+        return "exact"
+    parts = [f"{k} {v:g}" for k, v in tol.items() if k in ("abs", "rel")]
+    parts += [f"{k}: " + ", ".join(f"{a} {b:g}" for a, b in v.items())
+              for k, v in tol.items() if isinstance(v, dict)]
+    return "; ".join(parts)
+
+
+def write_report() -> int:
+    """Write docs/portability.md: per lesson, exact/tolerant/ignored cells and each spread."""
+    record = load_record()["cells"]
+    runs = sorted({name for e in record.values() for name in e["runs"]})
+    lines = ["# Portability: how far each lesson's numbers move between machines", "",
+             "Written by `make calibrate` (tools/portability.py) from "
+             "`tests/portability/observations.json`. Each tolerant cell's tolerance is "
+             f"{MARGIN:g} times the widest spread of its numbers over every run below, "
+             "rounded up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 in its leading digits; "
+             "`stored:...` runs are the committed outputs (of this or an earlier machine).",
+             "",
+             "Runs measured (entry@cpu family.model-vector units):", ""]
+    lines += [f"- `{name}`" for name in runs]
+    lines += ["", "Matrix entries (`make test-portable`): " +
+              ", ".join(f"`{e.name}` ({e.why})" for e in MATRIX) + ".",
+              "Held out (measured, not in the matrix): " +
+              ", ".join(f"`{e.name}` ({e.why})" for e in HELD_OUT) + ".", "",
+              "| lesson | exact | tolerant | ignored (timings) |",
+              "|:--|--:|--:|--:|"]
+    detail = ["", "## Tolerant cells", "",
+              "| lesson | code cell | widest move (abs) | widest move (rel) | tolerance |",
+              "|:--|--:|--:|--:|:--|"]
+    totals = [0, 0, 0]
+    for path in lessons():
+        nb = nbformat.read(path, as_version=4)
+        counts = [0, 0, 0]
+        for k, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+            if "nbval-ignore-output" in cell.metadata.get("tags", []):
+                counts[2] += 1
+                continue
+            tol = cell.metadata.get(METADATA_KEY)
+            counts[1 if tol else 0] += 1
+            if not tol:
+                continue
+            entry = record.get(f"{path.name}::{cell_key(cell)}")
+            moves = [m for group in spread(entry).values() for m in group] if entry else []
+            wide_abs = max((r for _, r in moves), default=0.0)
+            wide_rel = max((r / v for v, r in moves if v), default=0.0)
+            detail.append(f"| {path.name[:2]} | {k} | {wide_abs:.3g} | {wide_rel:.3g} | "
+                          f"{describe(tol)} |")
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        lines.append(f"| {path.name} | {counts[0]} | {counts[1]} | {counts[2]} |")
+    lines.append(f"| all | {totals[0]} | {totals[1]} | {totals[2]} |")
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text("\n".join(lines + detail) + "\n")
+    print(f"wrote {REPORT.relative_to(ROOT)}: {totals[0]} exact, {totals[1]} tolerant, "
+          f"{totals[2]} ignored cells")
+    return 0
+
+
+def _execute(out_dir: str) -> int:
+    """Execute every lesson into ``out_dir`` (run inside an entry's environment)."""
+    for path in lessons():
+        execute(path, Path(out_dir) / path.name)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Parse the command line and run the chosen command."""
+    parser = argparse.ArgumentParser(prog="python -m tools.portability", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["test", "measure", "calibrate", "report",
+                                            "observe", "_execute"])
+    parser.add_argument("entries", nargs="*", help="matrix entries (default: the CI matrix)")
+    parser.add_argument("--jobs", type=int, default=2, help="entries run at once (default 2)")
+    parser.add_argument("--dir", type=Path, help="observe: the folder of executed copies")
+    parser.add_argument("--rev", help="observe: the git revision the copies were run from")
+    parser.add_argument("--lessons", nargs="+", default=[], help="only these, e.g. 05 06")
+    args = parser.parse_args(argv)
+    ONLY[:] = args.lessons
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    if args.command == "test":
+        return test(pick(args.entries, MATRIX), args.jobs)
+    if args.command == "measure":
+        return measure(pick(args.entries, [ENTRIES["here"], *MATRIX]), args.jobs)
+    if args.command == "observe":
+        observe_dir(args.dir, args.entries, machine_tag(), args.rev)
+        return 0
+    if args.command == "calibrate":
+        return calibrate()
+    if args.command == "report":
+        return write_report()
+    return _execute(args.entries[0])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
