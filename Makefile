@@ -33,6 +33,7 @@ help:
 	@echo "make images        draw the README and slide figures of images/ from helpers"
 	@echo "make thumbnails    screenshot each lesson for the README's lessons table"
 	@echo "make bench         time the lessons and training; write benchmarks/RESULTS.md"
+	@echo "make tune-distributed  lesson 06's KerasTuner search on a chief + WORKERS=2 processes"
 	@echo "make test-portable nbval under stand-ins for other machines (one core, other BLAS kernels...)"
 	@echo "make check-platforms  pip resolves requirements.txt for every supported platform/Python"
 	@echo "make measure-portable  record every lesson's numbers under the matrix (then: make calibrate)"
@@ -73,6 +74,13 @@ lint: setup
 # Performance figures: a table on screen and in benchmarks/RESULTS.md (several minutes).
 bench: setup
 	$(PY) tools/bench.py
+
+# Lesson 06's KerasTuner search on a chief and $(WORKERS) worker processes (127.0.0.1, a
+# free port). WORKERS here counts search workers; it defaults to 2, not to the tests' auto.
+.PHONY: tune-distributed
+tune-distributed: WORKERS = 2
+tune-distributed: setup
+	$(PY) -m helpers.distributed local --workers $(WORKERS)
 
 clean:
 	rm -rf $(VENV) $(LATEST_VENV) $(PLATFORM_VENV) $(COLAB_VENV) student .pytest_cache

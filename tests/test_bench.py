@@ -146,3 +146,32 @@ def test_cpu_description_from_cpuinfo_fields():
     assert bench.cpu_type(fields) == "family 25, model 17, vector units AVX2 + AVX-512"
     assert bench.cpu_type({"flags": "fpu sse2"}) == "family ?, model ?, vector units SSE only"
     assert bench.cpu_model({})  # falls back to platform's guess, never empty
+
+
+def test_distributed_rows_give_trials_per_minute_and_ratios():
+    runs = [{"workers": 1, "trials": 8, "seconds": 60.0, "problems": 0},
+            {"workers": 2, "trials": 8, "seconds": 40.0, "problems": 0},
+            {"workers": 4, "trials": 8, "seconds": 48.0, "problems": 0}]
+    assert bench.distributed_rows(runs) == [["1", "8", "60.0", "8.0", "1.00"],
+                                            ["2", "8", "40.0", "12.0", "1.50"],
+                                            ["4", "8", "48.0", "10.0", "1.25"]]
+    assert bench.distributed_rows(runs[1:])[0][-1] == "?"  # no one-worker run to compare with
+
+
+def test_distributed_section_of_the_report():
+    args = bench.parse_args(["--quick"])
+    assert args.distributed_workers == []
+    assert bench.parse_args([]).distributed_workers == [1, 2, 4]
+    assert bench.parse_args(["--distributed-workers", "1", "2"]).distributed_workers == [1, 2]
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--distributed-workers", "0"])
+    nets = {"Keras (Sequential)": {"epoch_s": 1.0, "train_s": 2.0, "test_acc": 0.9}}
+    runs = [{"workers": 1, "trials": 8, "seconds": 60.0, "problems": 0},
+            {"workers": 2, "trials": 8, "seconds": 40.0, "problems": 0}]
+    text = bench.report({"CPU": "x"}, args, {"all": 10.0, "one": 5.0}, nets, [], runs)
+    section = text.split("## Distributed search (KerasTuner chief + workers)")[1]
+    workers, *_ = parse_tables(section)
+    assert workers[0] == ["workers", "trials", "wall s", "trials/min", "ratio to 1 worker"]
+    assert workers[3] == ["2", "8", "40.0", "12.0", "1.50"]
+    quiet = bench.report({"CPU": "x"}, args, {"all": 10.0, "one": 5.0}, nets, [], [])
+    assert "Not measured in this run" in quiet

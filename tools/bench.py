@@ -10,6 +10,8 @@ What it measures, on this machine, in one run:
   of the matmul throughput; then the test accuracy of each after the lesson's epochs;
 - every lesson executed as the tests execute it (a copy in memory, fresh kernel, nbclient,
   same environment): wall time and the peak resident memory of the kernel's process tree.
+- lesson 06's KerasTuner search run distributed (helpers.distributed: a chief and 1, 2
+  and 4 worker processes on loopback): trials per minute, and that as a ratio to one worker.
 
 `make bench` runs it in full (several minutes). `--quick` is a smoke run of a few seconds:
 a small subset, no notebooks, and no file written unless --output is given.
@@ -190,6 +192,41 @@ def bench_keras(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, flo
     return {"epoch_s": epoch_s, "train_s": train_s, "test_acc": float(test_acc)}
 
 
+# ------------------------------------------------------------------ distributed search
+
+# The distributed search timed: lesson 06's KerasTuner space and data subset, 8 trials, so
+# that 4 workers get two rounds each.
+DISTRIBUTED_TRIALS = 8
+DISTRIBUTED_WORKERS = (1, 2, 4)
+
+
+def bench_distributed(counts: list[int], trials: int = DISTRIBUTED_TRIALS, n_train: int = 12_000,
+                      epochs: int = 2) -> list[dict[str, float]]:
+    """Run the same seeded search on a chief and each number of workers; return the timings."""
+    from helpers.distributed import Search, tune_distributed
+
+    search = Search(trials=trials, n_train=n_train, epochs=epochs)
+    runs = []
+    for workers in counts:
+        print(f"bench: distributed search, {workers} worker(s) ...", file=sys.stderr, flush=True)
+        result = tune_distributed(workers, search, verbose=False)
+        runs.append({"workers": workers, "trials": len(result.rows), "seconds": result.seconds,
+                     "problems": len(result.problems)})
+    return runs
+
+
+def distributed_rows(runs: list[dict[str, float]]) -> list[list[str]]:
+    """Return one table row per run: workers, trials, wall s, trials/min, ratio to one worker."""
+    rate = {r["workers"]: 60 * r["trials"] / r["seconds"] for r in runs}
+    base = rate.get(1)
+    rows = []
+    for r in runs:
+        ratio = f"{rate[r['workers']] / base:.2f}" if base else "?"
+        rows.append([str(r["workers"]), f"{r['trials']:.0f}", f"{r['seconds']:.1f}",
+                     f"{rate[r['workers']]:.1f}", ratio])
+    return rows
+
+
 # ------------------------------------------------------------------ notebooks
 
 
@@ -320,7 +357,8 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def report(info: dict[str, str], args: argparse.Namespace, peak: dict[str, float],
-           nets: dict[str, dict[str, float]], notebooks: list[dict[str, object]]) -> str:
+           nets: dict[str, dict[str, float]], notebooks: list[dict[str, object]],
+           distributed: list[dict[str, float]] | None = None) -> str:
     """Return the whole report as Markdown."""
     n = args.train_size
     flops = n * flops_per_image()
@@ -373,6 +411,18 @@ def report(info: dict[str, str], args: argparse.Namespace, peak: dict[str, float
                     table(["lesson", "what", "measured", "target", "met"], targets)]
     else:
         out += ["No lessons were executed in this run."]
+    out += ["", "## Distributed search (KerasTuner chief + workers)", ""]
+    if distributed:
+        out += [f"Lesson 06's KerasTuner search (same space and seed; {DISTRIBUTED_TRIALS} "
+                "trials of 2 epochs on 12,000 images) run by `helpers.distributed`: a chief and "
+                "N worker processes on 127.0.0.1, each worker loading MNIST itself. Trials per "
+                "minute over the whole run, start-up of every process included, as a user of "
+                "`make tune-distributed` waits for it; the ratio is to one worker. The workers "
+                "share this machine's cores.", "",
+                table(["workers", "trials", "wall s", "trials/min", "ratio to 1 worker"],
+                      distributed_rows(distributed))]
+    else:
+        out += ["Not measured in this run (`make bench` measures it)."]
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     out += ["", f"Load average at the end (1, 5, 15 min): {load}.", ""]
     return "\n".join(out)
@@ -390,6 +440,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         " with --quick: nowhere)")
     p.add_argument("--epochs", type=int, default=None, help=f"epochs for accuracy ({EPOCHS})")
     p.add_argument("--train-size", type=int, default=None, help="training images (55,000)")
+    p.add_argument("--distributed-workers", type=int, nargs="*", default=None,
+                   help="worker counts for the distributed search (1 2 4; with --quick: none)")
     args = p.parse_args(argv)
     q = args.quick
     if args.epochs is None:
@@ -400,6 +452,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.matmul_repeats = 2 if q else 5
     if args.notebooks is None:
         args.notebooks = [] if q else sorted(str(p) for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if args.distributed_workers is None:
+        args.distributed_workers = [] if q else list(DISTRIBUTED_WORKERS)
+    if any(n < 1 for n in args.distributed_workers):
+        p.error("--distributed-workers must be counts >= 1")
     if args.output is None and not q:
         args.output = str(DEFAULT_OUTPUT)
     if args.epochs < 1 or not 1 <= args.train_size <= 55_000:
@@ -442,7 +498,9 @@ def main(argv: list[str]) -> int:
         print(f"bench: executing {path} ...", file=sys.stderr, flush=True)
         notebooks.append(run_notebook(Path(path)))
 
-    text = report(info, args, peak, nets, notebooks)
+    distributed = bench_distributed(args.distributed_workers) if args.distributed_workers else []
+
+    text = report(info, args, peak, nets, notebooks, distributed)
     print(text)
     if args.output:
         out = Path(args.output)
