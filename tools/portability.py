@@ -44,7 +44,7 @@ NOTEBOOKS = ROOT / "notebooks"
 RECORD = ROOT / "tests" / "portability" / "observations.json"
 REPORT = ROOT / "docs" / "portability.md"
 SANITIZE = ROOT / "tests" / "sanitize.cfg"
-MARGIN = 2.0  # a tolerance is twice the widest spread measured, rounded up (STEPS)
+MARGIN = 2.0  # a tolerance is twice the widest spread measured, rounded up to 2 digits
 SKIP = ("metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
         "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg")
 LOSS_WORDS = ("loss",)  # numbers after these words get their own, relative, rule
@@ -308,16 +308,10 @@ def observe_dir(tmp: Path, names: list[str], tag: str, rev: str | None) -> None:
     save_record(record)
 
 
-STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
-
-
 def nice_ceil(x: float) -> float:
-    """Return the smallest step of STEPS times a power of ten that is at least ``x``."""
-    exp = math.floor(math.log10(x))
-    for step in STEPS:
-        if step * 10 ** exp >= x * (1 - 1e-9):
-            return float(f"{step * 10 ** exp:.2g}")
-    raise AssertionError(x)
+    """Return ``x`` rounded up to two significant digits (0.00437 -> 0.0044)."""
+    unit = 10.0 ** (math.floor(math.log10(x)) - 1)
+    return float(f"{math.ceil(x / unit * (1 - 1e-9)) * unit:.2g}")
 
 
 def spread(entry: dict) -> dict[str, list[tuple[float, float]]]:
@@ -401,15 +395,18 @@ def describe(tol: dict | None) -> str:
 def write_report() -> int:
     """Write docs/portability.md: per lesson, exact/tolerant/ignored cells and each spread."""
     record = load_record()["cells"]
-    runs = sorted({name for e in record.values() for name in e["runs"]})
+    runs = sorted({name for e in record.values() for name in e["runs"]
+                   if not name.startswith("stored:")})
     lines = ["# Portability: how far each lesson's numbers move between machines", "",
              "Written by `make calibrate` (tools/portability.py) from "
              "`tests/portability/observations.json`. Each tolerant cell's tolerance is "
              f"{MARGIN:g} times the widest spread of its numbers over every run below, "
-             "rounded up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 in its leading digits; "
-             "`stored:...` runs are the committed outputs (of this or an earlier machine).",
+             "rounded up to two significant digits. The runs "
+             "include the committed outputs of every version of each cell (this machine's "
+             "and an earlier one's).",
              "",
-             "Runs measured (entry@cpu family.model-vector units):", ""]
+             "Runs measured (entry@cpu family.model-vector units), besides the stored "
+             "outputs of every version of each cell measured:", ""]
     lines += [f"- `{name}`" for name in runs]
     lines += ["", "Matrix entries (`make test-portable`): " +
               ", ".join(f"`{e.name}` ({e.why})" for e in MATRIX) + ".",
