@@ -28,8 +28,9 @@ def actionlint(path: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_workflow_passes_actionlint():
-    proc = actionlint(WORKFLOW)
+@pytest.mark.parametrize("path", sorted(WORKFLOW.parent.glob("*.yml")), ids=lambda p: p.name)
+def test_workflows_pass_actionlint(path):
+    proc = actionlint(path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
