@@ -190,9 +190,9 @@ $(COLAB_STAMP): $(COLAB_CONSTRAINTS)
 	$(COLAB_PY) -m pip list --disable-pip-version-check --format freeze > $@
 
 test-colab: $(COLAB_STAMP)
-	PYTHONPATH=. $(COLAB_VENV)/bin/pytest -o addopts="" -p no:cacheprovider --import-mode=importlib -v \
+	$(COLAB_VENV)/bin/pytest -o addopts="" -p no:cacheprovider --import-mode=importlib -v \
 		tests/colab/test_on_colab.py
-	@PYTHONPATH=.:tests/colab PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest \
+	@PYTHONPATH=tests/colab PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest \
 		-o addopts="" -p no:cacheprovider --import-mode=importlib -p nbval_stderr \
 		--nbval-lax --nbval-current-env -n $(WORKERS) --dist loadscope \
 		tests/colab/test_installed.py tests/test_widgets_display.py \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -16,8 +17,13 @@ if not os.environ.get("MNIST_PATH") and _SHARED_MNIST.exists():
     os.environ["MNIST_PATH"] = str(_SHARED_MNIST)
 
 # Cells that declare a tolerance in their metadata compare numbers within it
-# (tools/nbval_tolerance.py).
-pytest_plugins = ["tools.nbval_tolerance"]
+# (tools/nbval_tolerance.py). It loads when this checkout's tools/ is importable, as under
+# `python -m pytest` here; `make test-colab` imports helpers from Colab's install instead, runs
+# nbval lax and has no use for it. Without it, tolerant cells are compared exactly (stricter).
+_TOOLS = importlib.util.find_spec("tools")
+if _TOOLS is not None and _TOOLS.origin and \
+        Path(_TOOLS.origin).parent == Path(__file__).resolve().parent / "tools":
+    pytest_plugins = ["tools.nbval_tolerance"]
 
 
 class LessonSummary:
