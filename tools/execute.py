@@ -14,8 +14,8 @@ import nbformat
 from nbclient import NotebookClient
 
 
-def execute(path: Path) -> list[str]:
-    """Run one notebook in a fresh kernel, write it back, and return any problems found."""
+def execute(path: Path, dest: Path | None = None) -> list[str]:
+    """Run one notebook in a fresh kernel, write it back (or to ``dest``), return problems."""
     nb = nbformat.read(path, as_version=4)
     # No stored widget state: GitHub and Colab show a widget's text/plain instead, and a
     # running notebook makes its own widgets; the state only added ~130 KB of PNG copies.
@@ -29,7 +29,9 @@ def execute(path: Path) -> list[str]:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
                 problems.append(f"{path.name} cell {k}: stderr: {out.get('text', '')[:300]!r}")
-    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    target = dest or path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
     return problems
 
 

@@ -161,16 +161,13 @@ def test(entries: list[Entry], jobs: int) -> int:
 
 # --- measure, calibrate, report -------------------------------------------------------------
 
-def sanitize_patterns() -> list[tuple[str, str]]:
-    """Return the regex/replace pairs of tests/sanitize.cfg, as nbval reads them."""
-    return re.findall(r"^regex: (.*)$\n^replace: (.*)$", SANITIZE.read_text(), flags=re.M)
-
-
 def sanitize(text):
-    """Apply tests/sanitize.cfg to a string, as nbval does."""
+    """Apply tests/sanitize.cfg to a string, as nbval does (with nbval's own parser)."""
+    from nbval.plugin import get_sanitize_patterns
+
     if not isinstance(text, str):
         return text
-    for regex, replace in sanitize_patterns():
+    for regex, replace in get_sanitize_patterns(SANITIZE.read_text()):
         text = re.sub(regex, replace, text)
     return text
 
@@ -198,17 +195,6 @@ def printed(cell) -> tuple[str, list[str], list[str]]:
             else:
                 texts.append(f"{key}: {value!r}")
     return "\n".join(texts), numbers, labels
-
-
-def execute(path: Path, out: Path) -> None:
-    """Execute one notebook in a fresh kernel and write the executed copy to ``out``."""
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=1800, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, out)
 
 
 def load_record() -> dict:
@@ -258,17 +244,13 @@ def observe(record: dict, lesson: str, label: str, nb, rev: str | None = None) -
 
 
 def machine_tag() -> str:
-    """Return a short name for this CPU type (family, model, vector units), e.g. zen4-avx2."""
-    flags, family, model = "", "?", "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("flags") and not flags:
-            flags = line
-        elif line.startswith("cpu family") and family == "?":
-            family = line.split(":")[1].strip()
-        elif line.startswith("model\t") and model == "?":
-            model = line.split(":")[1].strip()
+    """Return a short name for this CPU type (family.model-vector units), e.g. cpu25.17-avx2."""
+    from tools.bench import cpuinfo
+
+    fields = cpuinfo()
+    flags = fields.get("flags", "").split()
     vec = "avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else "sse"
-    return f"cpu{family}.{model}-{vec}"
+    return f"cpu{fields.get('cpu family', '?')}.{fields.get('model', '?')}-{vec}"
 
 
 def measure(entries: list[Entry], jobs: int) -> int:
@@ -449,9 +431,12 @@ def write_report() -> int:
 
 def _execute(out_dir: str) -> int:
     """Execute every lesson into ``out_dir`` (run inside an entry's environment)."""
-    for path in lessons():
-        execute(path, Path(out_dir) / path.name)
-    return 0
+    from tools.execute import execute
+
+    problems = [p for path in lessons() for p in execute(path, Path(out_dir) / path.name)]
+    for line in problems:
+        print("PROBLEM:", line)
+    return 1 if problems else 0
 
 
 def main(argv: list[str]) -> int:
