@@ -138,8 +138,10 @@ test-latest:
 .PHONY: test-portable measure-portable calibrate check-platforms actionlint
 JOBS ?= 2
 # nbval over every lesson under each stand-in for another machine, $(JOBS) at a time.
+# SHARE=1 (CI's time budget): quick lessons under every stand-in, each slower lesson under
+# the stand-in that moved most of its cells when measured.
 test-portable: setup
-	$(PY) -m tools.portability test --jobs $(JOBS)
+	$(PY) -m tools.portability test --jobs $(JOBS) $(if $(SHARE),--share)
 
 # Execute every lesson under the matrix and add the numbers they print to the record
 # (ENTRIES="one-core tf-4-threads", LESSONS="05 06" for some); then `make calibrate`.

@@ -162,3 +162,23 @@ def test_the_matrix_covers_cores_blas_kernels_and_tensorflow_threads():
     measured = {name.split("@")[0] for cell in portability.load_record()["cells"].values()
                 for name in cell["runs"]}
     assert not held & measured, "a held-out entry must never feed the tolerances"
+
+
+def test_sharing_the_matrix_runs_quick_lessons_everywhere_and_slow_ones_where_they_moved(
+        tmp_path, monkeypatch):
+    quick, slow = LESSONS[0], LESSONS[-1]
+    monkeypatch.setattr(portability, "lessons", lambda: [quick, slow])
+    nb = portability.stored_lesson(slow.name)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and portability.printed(c)[1])
+    numbers = portability.printed(cell)[1]
+    other = [str(float(portability.to_float(numbers[0])) + 1), *numbers[1:]]
+    key = f"{slow.name}::{portability.cell_key(cell)}"
+    record = {"cells": {key: {"runs": {"one-core@x": numbers, "tf-1-thread@x": other}}},
+              "seconds": {quick.name: {"one-core": 5.0, "tf-1-thread": 9.0},
+                          slow.name: {"one-core": 80.0}}}
+    monkeypatch.setattr(portability, "load_record", lambda: record)
+    plan = portability.share(portability.MATRIX)
+    assert all(quick in lessons for lessons in plan.values()), "a quick lesson runs everywhere"
+    assert [name for name, lessons in plan.items() if slow in lessons] == ["tf-1-thread"]
+    record["seconds"][quick.name]["one-core"] = portability.CHEAP_SECONDS + 1
+    assert sum(quick in lessons for lessons in portability.share(portability.MATRIX).values()) == 1

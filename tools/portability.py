@@ -140,14 +140,54 @@ def run_nbval(entry: Entry, paths: list[Path], log_dir: Path) -> tuple[Entry, in
         time.perf_counter() - start
 
 
-def test(entries: list[Entry], jobs: int) -> int:
+CHEAP_SECONDS = 30.0  # a lesson this quick to run is checked under every entry by --share
+
+
+def moved_cells(record: dict, lesson: Path, entry: Entry) -> int:
+    """Return how many of a lesson's stored cells printed other numbers under ``entry``."""
+    moved = 0
+    for cell in (c for c in stored_lesson(lesson.name).cells if c.cell_type == "code"):
+        _, numbers, _ = printed(cell)
+        runs = record["cells"].get(f"{lesson.name}::{cell_key(cell)}", {}).get("runs", {})
+        moved += any(run != numbers for label, run in runs.items()
+                     if label.split("@")[0] == entry.name and run is not None)
+    return moved
+
+
+def share(entries: list[Entry]) -> dict[str, list[Path]]:
+    """Return, per entry, the lessons it runs when the matrix is shared out (CI's budget).
+
+    A lesson that runs in under CHEAP_SECONDS (as measured) runs under every entry. A
+    slower one runs under the entry that moved most of its cells when measured (the one most
+    likely to catch a tolerance that no longer holds); ties go to the least loaded entry.
+    """
+    record = load_record()
+    plan: dict[str, list[Path]] = {e.name: [] for e in entries}
+    for lesson in lessons():
+        seconds = record.get("seconds", {}).get(lesson.name, {}).values()
+        if seconds and max(seconds) <= CHEAP_SECONDS:
+            for e in entries:
+                plan[e.name].append(lesson)
+            continue
+        moved = {e.name: moved_cells(record, lesson, e) for e in entries}
+        top = [e.name for e in entries if moved[e.name] == max(moved.values())]
+        plan[min(top, key=lambda name: len(plan[name]))].append(lesson)  # ties: spread the load
+    return plan
+
+
+def test(entries: list[Entry], jobs: int, shared: bool = False) -> int:
     """Run nbval under each entry, ``jobs`` at a time; print a table; return 0 if all pass."""
     log_dir = Path(tempfile.mkdtemp(prefix="portability-"))
-    print(f"nbval over {len(lessons())} lessons under {len(entries)} stand-ins for other "
-          f"machines, {jobs} at a time (logs in {log_dir})", flush=True)
+    plan = share(entries) if shared else {e.name: lessons() for e in entries}
+    entries = [e for e in entries if plan[e.name]]
+    for e in entries if shared else []:
+        print(f"{e.name}: {' '.join(p.name[:2] for p in plan[e.name])}")
+    runs = sum(map(len, plan.values()))
+    print(f"nbval: {runs} lesson runs under {len(entries)} stand-ins for other machines, "
+          f"{jobs} at a time (logs in {log_dir})", flush=True)
     start = time.perf_counter()
     with ThreadPoolExecutor(jobs) as pool:
-        results = list(pool.map(lambda e: run_nbval(e, lessons(), log_dir), entries))
+        results = list(pool.map(lambda e: run_nbval(e, plan[e.name], log_dir), entries))
     width = max(len(e.name) for e in entries)
     print(f"\n{'entry':<{width}}  {'result':<36} {'seconds':>7}  stands in for")
     for entry, _, summary, seconds in results:
@@ -283,6 +323,9 @@ def observe_dir(tmp: Path, names: list[str], tag: str, rev: str | None) -> None:
     """Add the executed copies in ``tmp/NAME/`` to the record, against the lessons at ``rev``."""
     record = load_record()
     for name in names:
+        timings = tmp / name / "seconds.json"
+        for lesson, seconds in json.loads(timings.read_text()).items() if timings.exists() else []:
+            record.setdefault("seconds", {}).setdefault(lesson, {})[name] = seconds
         for path in lessons():
             nb = nbformat.read(tmp / name / path.name, as_version=4)
             for where in observe(record, path.name, f"{name}@{tag}", nb, rev):
@@ -433,7 +476,12 @@ def _execute(out_dir: str) -> int:
     """Execute every lesson into ``out_dir`` (run inside an entry's environment)."""
     from tools.execute import execute
 
-    problems = [p for path in lessons() for p in execute(path, Path(out_dir) / path.name)]
+    problems, seconds = [], {}
+    for path in lessons():
+        start = time.perf_counter()
+        problems += execute(path, Path(out_dir) / path.name)
+        seconds[path.name] = round(time.perf_counter() - start, 1)
+    (Path(out_dir) / "seconds.json").write_text(json.dumps(seconds))
     for line in problems:
         print("PROBLEM:", line)
     return 1 if problems else 0
@@ -450,12 +498,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dir", type=Path, help="observe: the folder of executed copies")
     parser.add_argument("--rev", help="observe: the git revision the copies were run from")
     parser.add_argument("--lessons", nargs="+", default=[], help="only these, e.g. 05 06")
+    parser.add_argument("--share", action="store_true",
+                        help="test: quick lessons under every entry, each slower one under the "
+                             "entry that moved it most (CI's time budget)")
     args = parser.parse_args(argv)
     ONLY[:] = args.lessons
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
     if args.command == "test":
-        return test(pick(args.entries, MATRIX), args.jobs)
+        return test(pick(args.entries, MATRIX), args.jobs, args.share)
     if args.command == "measure":
         return measure(pick(args.entries, [ENTRIES["here"], *MATRIX, *EXTRA]), args.jobs)
     if args.command == "observe":
