@@ -19,7 +19,9 @@ from matplotlib.figure import Figure
 if TYPE_CHECKING:
     import keras
 
-LEAKY_SLOPE = 0.2  # the slope for x < 0 of leaky ReLU; Keras' and tf.nn's default too
+# Leaky ReLU's slope for x < 0: the default of keras.activations.leaky_relu and tf.nn.leaky_relu
+# (the layer keras.layers.LeakyReLU defaults to 0.3, PyTorch to 0.01).
+LEAKY_SLOPE = 0.2
 _SQRT2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
@@ -401,7 +403,8 @@ def plot_gradient_norms(norms: Mapping[str, Any],
                              f"layer), got shape {v.shape}.")
         if np.any(v <= 0):
             raise ValueError(f"norms['{label}'] must be positive to plot on a log scale.")
-        ax.semilogy(np.arange(1, v.size + 1), v, "o-", ms=4, color=f"C{k}", label=label)
+        ax.semilogy(np.arange(1, v.size + 1), v, ms=4, color=f"C{k}", label=label,
+                    marker="osD^v"[k % 5], linestyle=("-", "--", "-.", ":")[k % 4])
     longest = max(len(np.atleast_1d(v)) for v in norms.values())
     ax.set_xticks(np.arange(1, longest + 1))
     ax.set_xlabel("layer (1 = next to the input)")

@@ -283,3 +283,56 @@ def hidden_weights(W: np.ndarray, n: int = 8, title: str | None = None) -> Figur
     if title:
         fig.suptitle(title, fontsize=9)
     return fig
+
+
+def network_diagram(sizes: Sequence[int], names: Sequence[str] | None = None,
+                    shown: int = 6) -> Figure:
+    """Draw a dense network as columns of neurons joined by weights, each layer labelled.
+
+    ``sizes`` lists the units per layer, input first, e.g. ``(784, 128, 10)``. A layer with
+    more than ``shown`` units is drawn as its first and last few neurons with dots between,
+    and every drawn pair of neighbouring neurons is joined by a line: one weight each.
+    """
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+        raise ValueError(f"sizes must list at least two layer sizes, e.g. (784, 128, 10), "
+                         f"got {sizes!r}.")
+    if not all(isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 1
+               for n in sizes):
+        raise ValueError(f"every layer size must be a whole number >= 1, got {list(sizes)}.")
+    if names is not None and len(names) != len(sizes):
+        raise ValueError(f"names has {len(names)} entries but sizes has {len(sizes)}: give "
+                         "one name per layer, or none.")
+    if isinstance(shown, bool) or not isinstance(shown, int) or shown < 2:
+        raise ValueError(f"shown must be an int >= 2 (neurons drawn per layer), got {shown!r}.")
+    if names is None:
+        names = (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
+    fig, ax = plt.subplots(figsize=(2.3 * len(sizes) + 0.6, 3.6))
+    ax.set_axis_off()
+    columns = []
+    for k, n in enumerate(sizes):
+        if n <= shown:
+            ys = list(np.linspace(-(n - 1) / 2, (n - 1) / 2, n)) if n > 1 else [0.0]
+            gap = None
+        else:
+            half = shown // 2
+            ys = [shown / 2 + 0.5 - i for i in range(half)]
+            ys += [-shown / 2 - 0.5 + i for i in range(shown - half)][::-1]
+            gap = 0.0
+        columns.append((float(k), ys, gap))
+    for (x0, ys0, _), (x1, ys1, _) in zip(columns[:-1], columns[1:], strict=True):
+        for y0 in ys0:
+            for y1 in ys1:
+                ax.plot([x0, x1], [y0, y1], color="0.75", lw=0.5, zorder=1)
+    for k, ((x, ys, gap), n) in enumerate(zip(columns, sizes, strict=True)):
+        face = "white" if k == 0 else ("0.85" if k < len(sizes) - 1 else "0.55")
+        ax.scatter([x] * len(ys), ys, s=160, facecolor=face, edgecolor="black", zorder=3)
+        if gap is not None:
+            ax.text(x, gap, "⋮", ha="center", va="center", fontsize=16, zorder=3)
+        ax.text(x, -shown / 2 - 1.8, f"{names[k]}\n{n:,} {'values' if k == 0 else 'neurons'}",
+                ha="center", va="top", fontsize=9)
+    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        ax.text(k + 0.5, shown / 2 + 1.6, f"W{k + 1}: {n_in:,} x {n_out:,}\nb{k + 1}: {n_out:,}",
+                ha="center", va="bottom", fontsize=8, color="0.25")
+    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_ylim(-shown / 2 - 3.6, shown / 2 + 3.0)
+    return fig

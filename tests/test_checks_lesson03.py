@@ -138,4 +138,15 @@ def test_sigmoid_chain():
     assert fb.kind == "wrong" and "multiplies" in fb.message
     assert check.sigmoid_chain(0.5 ** 10).kind == "wrong"
     assert check.sigmoid_chain("0.25**10").kind == "malformed"
+
+
+def test_sigmoid_chain_accepts_the_rounded_answers_it_once_rejected():
+    # The solution quotes "about 9.5e-07" and the lesson "about one millionth": both are right.
+    for rounded in (9.5e-7, 1e-6, 0.000001, np.float32(9.5e-7), np.array(1e-6)):
+        fb = check.sigmoid_chain(rounded)
+        assert fb.kind == "right", (rounded, fb.message)
+        assert "9.537e-07" in fb.message and "one millionth" in fb.message
+    assert "Correct: " in check.sigmoid_chain(0.25 ** 10).message
+    for wrong_answer in (0.25 ** 9, 0.25 ** 11, 1.1e-6, 8.9e-7, -9.5e-7, 0.0):
+        assert check.sigmoid_chain(wrong_answer).kind == "wrong", wrong_answer
     assert check.sigmoid_chain([0.25] * 10).kind == "malformed"

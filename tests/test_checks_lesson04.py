@@ -206,3 +206,75 @@ def test_checks_do_not_change_the_learners_inputs_or_fail_on_mutation():
     assert quiet(check.momentum_step, mutating).kind == "wrong"
     assert quiet(check.momentum_step, lambda W, v, dW, lr, m: (W + m * v - lr * dW,
                                                                  m * v - lr * dW)).ok
+
+
+# --- 5. backprop_by_hand
+
+
+def test_backprop_by_hand_intermediates_are_the_ones_the_lesson_shows():
+    parts = check._by_hand_parts()
+    np.testing.assert_allclose(parts["z1"], [0.75, -0.25])
+    np.testing.assert_allclose(parts["dA1"], [0.85, 0.2])
+    np.testing.assert_allclose(parts["dW1"][1], [1.7, 0.0])
+
+
+@pytest.mark.parametrize("answer", [(1.7, 0.0), [1.7, 0], np.array([1.7, 0.0]), (1.7002, 1e-4),
+                                    (np.float32(1.7), -0.0)])
+def test_backprop_by_hand_right(answer):
+    feedback = quiet(check.backprop_by_hand, answer)
+    assert feedback.kind == "right", feedback.message
+    assert "ReLU is off" in feedback.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    ((1.7, 0.4), "lets the gradient through a ReLU that is off"),  # forgot relu'(z1)
+    ((1.7, 0.3), "dW1[1, 1] = 0.3 is off"),
+    ((0.85, 0.0), "missing the right input factor"),  # forgot x[1]
+    ((0.425, 0.0), "missing the right input factor"),  # used x[0]
+    ((-1.7, 0.0), "wrong sign"),
+    ((1.2, 0.0), "dW1[1, 0] = 1.2 is off"),
+    ((np.nan, 0.0), "nan or inf"),
+])
+def test_backprop_by_hand_wrong(answer, words):
+    feedback = quiet(check.backprop_by_hand, answer)
+    assert not feedback and feedback.kind == "wrong", feedback.message
+    assert words in feedback.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (1.7, "should be two numbers"),
+    ("1.7, 0", "should be two numbers"),
+    ((1.7, 0.0, 0.0), "but you gave 3"),
+    (("a", "b"), "should be two numbers"),
+])
+def test_backprop_by_hand_malformed(answer, words):
+    feedback = quiet(check.backprop_by_hand, answer)
+    assert not feedback and feedback.kind == "malformed", feedback.message
+    assert words in feedback.message
+
+
+def test_backprop_by_hand_unanswered():
+    assert quiet(check.backprop_by_hand, ...).kind == "unanswered"
+
+
+# --- momentum_step: PyTorch's form of momentum
+
+
+def pytorch_momentum(W, v, dW, lr, momentum):
+    v = momentum * v + dW
+    return W - lr * v, v
+
+
+def test_momentum_step_accepts_pytorch_form_it_once_failed_at_momentum_0():
+    # This answer used to fail the momentum=0 case with "the step is just W - lr * dW",
+    # although its new_W was exactly that.
+    feedback = quiet(check.momentum_step, pytorch_momentum)
+    assert feedback.kind == "right", feedback.message
+    assert "PyTorch" in feedback.message and "same steps" in feedback.message
+
+
+def test_momentum_step_right_W_wrong_v_says_so_at_momentum_0():
+    feedback = quiet(check.momentum_step, lambda W, v, dW, lr, m: (W + m * v - lr * dW, dW))
+    assert feedback.kind == "wrong"
+    assert "momentum=0.0 new_W is right but new_v is not" in feedback.message
+    assert "just W - lr * dW" not in feedback.message

@@ -94,3 +94,33 @@ def test_plot_confusion_and_probability_bars():
         plots.probability_bars(np.ones(3) / 3)
     with pytest.raises(ValueError, match="sum to 1"):
         plots.probability_bars(np.ones(10))
+
+
+def test_network_diagram_labels_every_layer_and_weight_matrix():
+    fig = plots.network_diagram([784, 128, 10], names=["in", "hid", "out"], shown=6)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "in\n784 values" in texts and "hid\n128 neurons" in texts and "out\n10 neurons" in texts
+    assert "W1: 784 x 128\nb1: 128" in texts and "W2: 128 x 10\nb2: 10" in texts
+    assert texts.count("⋮") == 3  # every layer is larger than the 6 neurons drawn
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 6 * 6 * 2  # one line per drawn weight
+    small = plots.network_diagram((3, 2))
+    small_texts = [t.get_text() for t in small.axes[0].texts]
+    assert "⋮" not in small_texts and "output\n2 neurons" in small_texts
+    assert len(small.axes[0].get_lines()) == 6
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (([784],), {}, "at least two layer sizes"),
+        (("784",), {}, "at least two layer sizes"),
+        (([784, 0],), {}, "whole number >= 1"),
+        (([784, 1.5],), {}, "whole number >= 1"),
+        (([784, 10],), {"names": ["a"]}, "one name per layer"),
+        (([784, 10],), {"shown": 1}, "shown must be an int >= 2"),
+    ],
+)
+def test_network_diagram_rejects_bad_input(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plots.network_diagram(*args, **kwargs)

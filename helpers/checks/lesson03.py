@@ -14,6 +14,7 @@ from helpers.checks._core import (
     check_function,
     check_number,
     malformed,
+    right,
     unanswered,
     wrong,
 )
@@ -125,14 +126,24 @@ def stable_softmax(fn: Any) -> Feedback:
 
 
 def sigmoid_chain(answer: Any) -> Feedback:
-    """Check the largest possible product of ten sigmoid derivatives: 0.25 ** 10."""
+    """Check the largest possible product of ten sigmoid derivatives: 0.25 ** 10.
+
+    Rounded answers count: 9.5e-7 (the solution's own rounding) and 1e-6 ("about one
+    millionth", 5% above the exact value) are right; 0.25 ** 9 or 0.5 ** 10 are not.
+    """
     expected = 0.25 ** 10
+    what = "the largest product of ten sigmoid derivatives"
     hint = "the sigmoid's derivative is largest at x = 0, where it is 0.25; multiply ten of them."
-    if isinstance(answer, int | float) and not isinstance(answer, bool):
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.item()
+    if isinstance(answer, int | float | np.number) and not isinstance(answer, bool):
         if np.isclose(answer, 0.25):
             return wrong("0.25 is the bound for one layer; the question asks for ten.",
                          "the chain rule multiplies one factor per layer.")
         if np.isclose(answer, 2.5):
             return wrong("2.5 is ten factors added; the chain rule multiplies them.")
-    return check_number(answer, expected, what="the largest product of ten sigmoid "
-                        "derivatives", rtol=1e-3, atol=0.0, hint=hint)
+        if (np.isfinite(answer) and not np.isclose(answer, expected, rtol=1e-3, atol=0.0)
+                and np.isclose(answer, expected, rtol=0.06, atol=0.0)):
+            return right(f"Correct, rounded: exactly it is 0.25 ** 10 = {expected:.4g}, "
+                         "about one millionth.")
+    return check_number(answer, expected, what=what, rtol=1e-3, atol=0.0, hint=hint)

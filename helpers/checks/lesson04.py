@@ -16,7 +16,8 @@ import numpy as np
 from helpers.checks._core import Feedback, malformed, right, unanswered, wrong
 from helpers.scratch import MLP, log_softmax, one_hot
 
-__all__ = ["forward_two_hidden", "grad_W2", "momentum_step", "softmax_ce_grad"]
+__all__ = ["backprop_by_hand", "forward_two_hidden", "grad_W2", "momentum_step",
+           "softmax_ce_grad"]
 
 _EMPTY_BODY = {"RESUME", "NOP", "LOAD_CONST", "RETURN_CONST", "RETURN_VALUE", "POP_TOP", "CACHE"}
 
@@ -155,16 +156,20 @@ def softmax_ce_grad(fn: Any) -> Feedback:
 
 
 def momentum_step(fn: Any) -> Feedback:
-    """Check ``momentum_step(W, v, dW, lr, momentum)`` returning ``(new_W, new_v)``."""
+    """Check ``momentum_step(W, v, dW, lr, momentum)`` returning ``(new_W, new_v)``.
+
+    The lesson's form is ``v = momentum * v - lr * dW; W = W + v``. PyTorch's form,
+    ``v = momentum * v + dW; W = W - lr * v``, takes the same steps (its v is the lesson's
+    divided by -lr), so it counts as right too, with a note on the difference.
+    """
     name = "momentum_step"
     if (todo := _todo(fn, "your code for the body of momentum_step")) is not None:
         return todo
     rng = np.random.default_rng(5)
     W, v, dW = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)) * 0.1, rng.normal(size=(3, 4))
     cases = [(W, np.zeros_like(W), dW, 0.1, 0.0), (W, v, dW, 0.1, 0.9), (W, v, dW, 0.05, 0.5)]
+    answers = []
     for W, v, dW, lr, mu in cases:
-        new_v = mu * v - lr * dW
-        new_W = W + new_v
         result, problem = _call(fn, name, (W, v, dW, lr, mu))
         if problem is not None:
             return problem
@@ -177,6 +182,23 @@ def momentum_step(fn: Any) -> Feedback:
         got_v, problem = _array(result[1], name, W.shape, " as new_v")
         if problem is not None:
             return problem
+        answers.append((got_W, got_v))
+
+    def form(update: Any) -> bool:
+        """Whether every answer matches ``update(W, v, dW, lr, mu) -> (new_W, new_v)``."""
+        return all(_close(got_W, want_W) and _close(got_v, want_v)
+                   for (got_W, got_v), (want_W, want_v)
+                   in zip(answers, (update(*case) for case in cases), strict=True))
+
+    if form(lambda W, v, dW, lr, mu: (W + mu * v - lr * dW, mu * v - lr * dW)):
+        return right("Correct: v = momentum * v - lr * dW, then W = W + v.")
+    if form(lambda W, v, dW, lr, mu: (W - lr * (mu * v + dW), mu * v + dW)):
+        return right("Correct, in PyTorch's form: v = momentum * v + dW, then W = W - lr * v. "
+                     "It takes the same steps as the lesson's v = momentum * v - lr * dW, "
+                     "W = W + v while lr stays fixed; its v is the lesson's divided by -lr.")
+    for (got_W, got_v), (W, v, dW, lr, mu) in zip(answers, cases, strict=True):
+        new_v = mu * v - lr * dW
+        new_W = W + new_v
         if _close(got_W, new_W) and _close(got_v, new_v):
             continue
         where = f"with lr={lr}, momentum={mu}"
@@ -186,12 +208,17 @@ def momentum_step(fn: Any) -> Feedback:
         if _close(got_v, new_v):
             return wrong(f"{where} new_v is right but new_W is not.",
                          "move the weights by the new velocity: new_W = W + new_v.")
+        if _close(got_W, new_W):
+            return wrong(f"{where} new_W is right but new_v is not.",
+                         "in the lesson's formula the velocity is the step itself: "
+                         "new_v = momentum * v - lr * dW, and new_W = W + new_v.")
         if mu == 0.0:
             return wrong(f"{where} (plain gradient descent) the result differs.",
                          "with momentum 0 the step is just W - lr * dW.")
         return wrong(f"{where} the velocity is off.",
                      "the velocity remembers past steps: new_v = momentum * v - lr * dW.")
-    return right("Correct: v = momentum * v - lr * dW, then W = W + v.")
+    return wrong("the results differ from every form of momentum the check knows.",
+                 "new_v = momentum * v - lr * dW, then new_W = W + new_v.")
 
 
 _DEEP_SIZES = (784, 64, 32, 10)
@@ -225,3 +252,72 @@ def forward_two_hidden(fn: Any) -> Feedback:
                  "Z1 = X @ W1 + b1, A1 = relu(Z1), Z2 = A1 @ W2 + b2, A2 = relu(Z2), "
                  "Z3 = A2 @ W3 + b3, then softmax(Z3).")
 
+
+
+# The by-hand exercise: one image through a 2-2-3 network (ReLU hidden layer), the gradient at
+# the logits given. Small, exact numbers, so that every step can be done on paper.
+BY_HAND_X = np.array([0.5, 2.0])
+BY_HAND_W1 = np.array([[0.5, -1.0], [0.25, 0.125]])
+BY_HAND_W2 = np.array([[1.0, -2.0, 0.5], [3.0, 1.0, -1.0]])
+BY_HAND_DZ2 = np.array([0.2, -0.3, 0.1])
+
+
+def _by_hand_parts() -> dict[str, np.ndarray]:
+    """Every intermediate of the by-hand exercise (b1 = 0)."""
+    z1 = BY_HAND_X @ BY_HAND_W1
+    dA1 = BY_HAND_DZ2 @ BY_HAND_W2.T
+    dZ1 = dA1 * (z1 > 0)
+    return {"z1": z1, "dA1": dA1, "dZ1": dZ1, "dW1": np.outer(BY_HAND_X, dZ1)}
+
+
+def backprop_by_hand(answer: Any) -> Feedback:
+    """Check the pair ``(dW1[1, 0], dW1[1, 1])`` of the by-hand backpropagation exercise."""
+    what = "the pair (dW1[1, 0], dW1[1, 1])"
+    if (todo := unanswered(answer, what)) is not None:
+        return todo
+    if isinstance(answer, str | bytes | dict) or not hasattr(answer, "__len__"):
+        return malformed(f"{what} should be two numbers such as (0.5, -1.0), but you gave "
+                         f"a {type(answer).__name__}.")
+    try:
+        got = np.asarray(answer, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return malformed(f"{what} should be two numbers such as (0.5, -1.0).")
+    if got.size != 2:
+        return malformed(f"{what} should be two numbers, dW1[1, 0] and dW1[1, 1], but you "
+                         f"gave {got.size}.")
+    if not np.all(np.isfinite(got)):
+        return wrong(f"{what} contains nan or inf.", "every step is a small product of "
+                     "ordinary numbers.")
+    parts = _by_hand_parts()
+    want = parts["dW1"][1]
+    x, dA1 = BY_HAND_X, parts["dA1"]
+
+    def near(a: float, b: float) -> bool:
+        return abs(a - b) <= 1e-3 + 1e-3 * abs(b)
+
+    first, second = float(got[0]), float(got[1])
+    if near(first, want[0]) and near(second, want[1]):
+        return right(f"Correct: dW1[1, 0] = x[1] * dZ1[0] = {x[1]:g} * {dA1[0]:g} = "
+                     f"{want[0]:g}, and dW1[1, 1] = 0 because unit 1's ReLU is off "
+                     f"(z1[1] = {parts['z1'][1]:g} < 0) and blocks the gradient.")
+    if near(first, want[0]) and near(second, x[1] * dA1[1]):
+        return wrong(f"dW1[1, 0] is right, but dW1[1, 1] = {second:g} lets the gradient "
+                     "through a ReLU that is off.",
+                     f"z1[1] = x @ W1[:, 1] = {parts['z1'][1]:g} is negative, so "
+                     "relu'(z1[1]) = 0 and dZ1[1] = 0.")
+    if near(first, -want[0]):
+        return wrong(f"dW1[1, 0] = {first:g} has the wrong sign.",
+                     "backpropagation multiplies gradients, it never negates them: "
+                     "dA1 = dZ2 @ W2.T, dZ1 = dA1 * relu'(z1), dW1 = outer(x, dZ1).")
+    if near(first, dA1[0]) or near(first, x[0] * dA1[0]):
+        return wrong(f"dW1[1, 0] = {first:g} is missing the right input factor.",
+                     "W1[1, 0] multiplies input x[1] on its way to hidden unit 0, so "
+                     "dW1[1, 0] = x[1] * dZ1[0].")
+    if near(first, want[0]):
+        return wrong(f"dW1[1, 0] is right, but dW1[1, 1] = {second:g} is off.",
+                     "dW1[1, 1] = x[1] * dZ1[1], and dZ1[1] = dA1[1] * relu'(z1[1]): "
+                     "compute z1[1] = x @ W1[:, 1] first.")
+    return wrong(f"dW1[1, 0] = {first:g} is off.",
+                 "go step by step: z1 = x @ W1, dA1 = dZ2 @ W2.T (one number per hidden "
+                 "unit: dA1[0] = sum over k of dZ2[k] * W2[0, k]), dZ1 = dA1 * (z1 > 0), "
+                 "and dW1[1, j] = x[1] * dZ1[j].")
