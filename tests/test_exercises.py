@@ -15,16 +15,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import check_recorder
 import nbformat
 import pytest
 
+from tools import generate, student
+
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(TESTS))
-import check_recorder  # noqa: E402
-import generate  # noqa: E402
-import student  # noqa: E402
+
 
 LESSONS = [(x["number"], ROOT / "notebooks" / x["file"]) for x in generate.lessons()]
 LESSON_IDS = [p.stem for _, p in LESSONS]

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 from nbval.plugin import find_comment_markers, find_metadata_tags
 
+from tools import generate
 from tools.nbval_tolerance import tolerance_of
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
 
 LESSONS = generate.lessons()
 PATHS = [ROOT / "notebooks" / lesson["file"] for lesson in LESSONS]

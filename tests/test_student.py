@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tools import generate, student
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
-import student  # noqa: E402
 
 LESSONS = [x["file"] for x in generate.lessons() if (ROOT / "notebooks" / x["file"]).exists()]
 RUN_ALL = os.environ.get("STUDENT_RUN_ALL") == "1"

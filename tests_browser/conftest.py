@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import lab
 import pytest
 
+from tools import environment
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
 ARTIFACTS = ROOT / "tmp" / "browser"  # screenshots of each run (git-ignored)
 
 # The kernels JupyterLab starts inherit this environment: the same quiet TensorFlow and the
 # same MNIST file as `make test`.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("PYTHONHASHSEED", "0")
-if not os.environ.get("MNIST_PATH") and SHARED_MNIST.exists():
-    os.environ["MNIST_PATH"] = str(SHARED_MNIST)
+environment.apply()
 
 
 @pytest.fixture(scope="session")

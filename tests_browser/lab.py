@@ -359,8 +359,7 @@ def thumbnail(png: bytes, width: int = THUMBNAIL_WIDTH) -> bytes:
 
 def lesson_paths() -> list[Path]:
     """Return the lessons of lessons.toml that exist, in order."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import generate
+    from tools import generate
 
     paths = [ROOT / "notebooks" / lesson["file"] for lesson in generate.lessons()]
     return [p for p in paths if p.exists()]

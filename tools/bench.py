@@ -1,6 +1,6 @@
 """Benchmark the lessons and the two networks; print a table and write benchmarks/RESULTS.md.
 
-Usage: python tools/bench.py [--quick] [--notebooks PATH ...] [--output PATH] [--epochs N]
+Usage: python -m tools.bench [--quick] [--notebooks PATH ...] [--output PATH] [--epochs N]
 
 What it measures, on this machine, in one run:
 - NumPy's float32 matrix-multiply throughput (best of several n x n @ n x n products),
@@ -29,13 +29,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tools import environment
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "RESULTS.md"
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
-
-# The same environment as `make test` and `make outputs` (the Makefile exports these).
-ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 # Lesson 04's network and training settings; the Keras twin uses the same.
 SIZES = (784, 128, 10)
@@ -465,14 +463,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    for key, value in ENV.items():
-        os.environ.setdefault(key, value)
-    if not os.environ.get("MNIST_PATH") and SHARED_MNIST.exists():
-        os.environ["MNIST_PATH"] = str(SHARED_MNIST)
-    sys.path.insert(0, str(ROOT))
-    from helpers.setup import quiet_tensorflow_env
-
-    quiet_tensorflow_env()
+    environment.apply()  # quiet TensorFlow (set before it is imported), MNIST_PATH
     info = machine()
     print(f"bench: {info['CPU']}, {info['Cores available']} cores", file=sys.stderr, flush=True)
 

@@ -1,6 +1,6 @@
 """Execute lessons in place, each in a fresh kernel, top to bottom (used by `make outputs`).
 
-Usage: python tools/execute.py notebooks/01_dataset_tour.ipynb [...]
+Usage: python -m tools.execute notebooks/01_dataset_tour.ipynb [...]
 The environment is the one the tests use (the Makefile exports it).
 """
 

@@ -1,6 +1,6 @@
 """Write student copies of the lessons: every solution removed, exercise outputs cleared.
 
-Usage: python tools/student.py [--out DIR]   (default DIR: student/, which is not committed)
+Usage: python -m tools.student [--out DIR]   (default DIR: student/, which is not committed)
 
 A student copy keeps everything else of the lesson as is: the text, the code and outputs of
 the lesson itself, the checks. What changes:
@@ -19,8 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate  # noqa: E402
+from tools import generate
 
 ROOT = generate.ROOT
 NOTEBOOKS = generate.NOTEBOOKS

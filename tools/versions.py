@@ -1,6 +1,6 @@
 """Print the versions this environment uses beside the pins of requirements.txt (a table).
 
-Usage: python tools/versions.py   (`make test-latest` runs it in .venv-latest/)
+Usage: python -m tools.versions   (`make test-latest` runs it in .venv-latest/)
 """
 
 from __future__ import annotations

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from tools import generate
+
 ROOT = Path(__file__).resolve().parents[2]
 CONSTRAINTS = ROOT / "tests" / "colab" / "constraints.txt"
 BASELINE = Path(sys.prefix) / ".colab-baseline.txt"
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not BASELINE.exists(),
                                 reason="runs only in .venv-colab (make test-colab)")
