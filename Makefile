@@ -95,11 +95,25 @@ BROWSER_STAMP := $(VENV)/.browser-installed
 LATEST_VENV := .venv-latest
 LATEST_PY := $(LATEST_VENV)/bin/python
 
-# Debian's chromium (never a Playwright browser download) and the pinned Playwright package.
+# A system chromium (never a Playwright browser download) and the pinned Playwright package.
+# CHROMIUM names the browser (make test-browser CHROMIUM=/path/to/chromium). When it is
+# missing, Debian's package is installed where that can be done (root with apt-get, as in CI);
+# elsewhere the set-up stops and says what to install.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 browser-setup: setup $(BROWSER_STAMP)
 
 $(BROWSER_STAMP): requirements-browser.txt
-	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "browser-setup: no chromium at $(CHROMIUM); installing Debian's (apt-get)"; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || exit 1; \
+		fi; \
+		test -x "$(CHROMIUM)" || { \
+			echo "browser-setup: no chromium at $(CHROMIUM). Install chromium (Debian or Ubuntu:"; \
+			echo "  sudo apt-get install chromium; elsewhere your system's chromium package), or"; \
+			echo "  point make at one: make test-browser CHROMIUM=/path/to/chromium"; exit 1; }; \
+	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-browser.txt
 	@touch $(BROWSER_STAMP)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import lab
@@ -9,8 +10,8 @@ import pytest
 
 from tools import environment
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "tmp" / "browser"  # screenshots of each run (git-ignored)
+# Screenshots of each run, in the system temp folder (never in the checkout).
+ARTIFACTS = Path(tempfile.gettempdir()) / "mnist-lessons-browser"
 
 # The kernels JupyterLab starts inherit this environment: the same quiet TensorFlow and the
 # same MNIST file as `make test`.
@@ -28,7 +29,8 @@ def artifacts() -> Path:
 def server():
     """Yield JupyterLab on loopback, serving a temporary copy of the lessons."""
     if not Path(lab.CHROMIUM).exists():
-        pytest.fail(f"{lab.CHROMIUM} is missing: run `make test-browser`, which installs it")
+        pytest.fail(f"no chromium at {lab.CHROMIUM}: run `make test-browser` (it installs "
+                    "chromium where it can, or says what to install), or set CHROMIUM to one")
     with lab.LabServer(lab.lesson_paths()) as running:
         yield running
 

@@ -273,12 +273,12 @@ class PeakRss:
 def run_notebook(path: Path, timeout: int = 1800) -> dict[str, object]:
     """Execute a copy of a lesson in a fresh kernel as the tests do; return time and memory."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    from tools.execute import notebook_client
+
     nb = nbformat.read(path, as_version=4)  # executed in memory; the file is not touched
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = notebook_client(nb, path.parent, timeout=timeout)
     sampler = PeakRss()
 
     def on_start(**_: object) -> None:
