@@ -7,36 +7,16 @@ maths of :mod:`helpers.scratch`. It never raises: it says what is right, what is
 
 from __future__ import annotations
 
-import dis
 import warnings
 from typing import Any
 
 import numpy as np
 
-from helpers.checks._core import Feedback, malformed, right, unanswered, wrong
+from helpers.checks._core import Feedback, malformed, right, wrong
+from helpers.checks._core import unanswered_function as _todo
 from helpers.scratch import MLP, log_softmax, one_hot
 
 __all__ = ["forward_two_hidden", "grad_W2", "momentum_step", "softmax_ce_grad"]
-
-_EMPTY_BODY = {"RESUME", "NOP", "LOAD_CONST", "RETURN_CONST", "RETURN_VALUE", "POP_TOP", "CACHE"}
-
-
-def _todo(fn: Any, what: str) -> Feedback | None:
-    """Return 'not answered yet' for ``...``, None, or a function whose body is only ``...``.
-
-    Python compiles ``def f(x): ...`` to "return None", so a function that does nothing
-    else counts as not answered.
-    """
-    if (todo := unanswered(fn, what)) is not None:
-        return todo
-    code = getattr(fn, "__code__", None)
-    if code is not None:
-        ops = list(dis.get_instructions(code))
-        constants = [i.argval for i in ops if i.opname in ("LOAD_CONST", "RETURN_CONST")]
-        if {i.opname for i in ops} <= _EMPTY_BODY and all(c is None for c in constants):
-            return unanswered(..., what)
-    return None
-
 
 def _call(fn: Any, name: str, args: tuple[Any, ...]) -> tuple[Any, Feedback | None]:
     """Call a learner's function quietly; return ``(result, None)`` or ``(None, feedback)``."""
