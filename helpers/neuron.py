@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers import scratch, validate
+from helpers.text import table_lines
 
 Activation = str | Callable[[np.ndarray], np.ndarray] | None
 
@@ -136,13 +137,12 @@ def count_params(sizes: Sequence[int]) -> int:
 def param_table(sizes: Sequence[int]) -> str:
     """Return a table of each dense layer's weights, biases and total, for printing."""
     s = _layer_sizes(sizes)
-    rows = [f"{'layer':<7}{'shape of W':>14}{'weights':>11}{'biases':>9}{'total':>11}"]
+    rows = [["layer", "shape of W", "weights", "biases", "total"]]
     for k, (n_in, n_out) in enumerate(zip(s[:-1], s[1:], strict=True), start=1):
-        shape = f"{n_in} x {n_out}"
-        rows.append(f"{k:<7}{shape:>14}{n_in * n_out:>11,}{n_out:>9,}"
-                    f"{n_in * n_out + n_out:>11,}")
-    rows.append(f"{'all':<7}{'':>14}{'':>11}{'':>9}{count_params(s):>11,}")
-    return "\n".join(rows)
+        rows.append([str(k), f"{n_in} x {n_out}", f"{n_in * n_out:,}", f"{n_out:,}",
+                     f"{n_in * n_out + n_out:,}"])
+    rows.append(["all", "", "", "", f"{count_params(s):,}"])
+    return "\n".join(table_lines(rows, "<>>>>", widths=(7, 14, 11, 9, 11), sep=""))
 
 
 # --- ours versus theirs -----------------------------------------------------------------------

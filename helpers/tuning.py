@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from helpers import neuron, validate
 from helpers.data import MnistSplits
 from helpers.setup import DEFAULT_SEED, seed_everything
+from helpers.text import table_lines
 
 Config = dict[str, Any]
 Row = dict[str, Any]
@@ -455,23 +456,12 @@ def format_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | Non
     if sort_by is not None:
         rows = sorted(_check_rows(rows, sort_by), key=lambda r: r[sort_by], reverse=True)
     cells = [[format_value(c, r[c]) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
-
-    def line(items: Sequence[str]) -> str:
-        parts = []
-        for i, (item, width) in enumerate(zip(items, widths, strict=True)):
-            # Times go last and unpadded, so a timing only changes the end of its own line.
-            if columns[i] == "seconds":
-                parts.append(item)
-            elif columns[i] in RESULTS or columns[i] in ("trial", "batch_size", "epochs"):
-                parts.append(item.rjust(width))
-            else:
-                parts.append(item.ljust(width))
-        return "  ".join(parts).rstrip()
-
-    header = line(columns)
+    # Times go last and unpadded, so a timing only changes the end of its own line.
+    align = "".join("." if c == "seconds" else ">" if c in RESULTS or c in
+                    ("trial", "batch_size", "epochs") else "<" for c in columns)
+    header, *lines = table_lines([columns, *cells], align)
     rule = "-" * len(header)  # not the longest line: that one may hold a time
-    return "\n".join([header, rule, *(line(c) for c in cells)])
+    return "\n".join([header, rule, *lines])
 
 
 def tuner_rows(tuner: Any, num_trials: int | None = None) -> list[Row]:

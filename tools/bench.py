@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from helpers.text import column_widths, table_lines
 from tools import environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -342,16 +343,12 @@ def target_rows(notebooks: list[dict[str, object]]) -> list[list[str]]:
 
 def table(header: list[str], rows: list[list[str]]) -> str:
     """Return a Markdown table (numbers right-aligned)."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(header)]
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.rjust(w) if i else c.ljust(w)
-                                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))) + " |"
-
+    top, *lines = table_lines([header, *rows], "<" + ">" * (len(header) - 1), sep=" | ",
+                              strip=False)
+    widths = column_widths([header, *rows])
     rule = "|" + "|".join("-" * (w + 1) + ":" if i else ":" + "-" * (w + 1)
                           for i, w in enumerate(widths)) + "|"
-    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+    return "\n".join([f"| {top} |", rule, *(f"| {line} |" for line in lines)])
 
 
 def report(info: dict[str, str], args: argparse.Namespace, peak: dict[str, float],
