@@ -60,7 +60,7 @@ def step(z: Any) -> np.ndarray:
     return (z > 0).astype(z.dtype)
 
 
-ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+_BY_NAME: dict[str, Callable[[np.ndarray], np.ndarray]] = {  # activation= names
     "linear": lambda z: z, "sigmoid": sigmoid, "relu": relu, "step": step, "tanh": np.tanh,
 }
 
@@ -68,12 +68,12 @@ ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 def _activation(f: Activation) -> Callable[[np.ndarray], np.ndarray]:
     """Return the activation function named or given by ``f`` (None means linear)."""
     if f is None:
-        return ACTIVATIONS["linear"]
+        return _BY_NAME["linear"]
     if isinstance(f, str):
-        if f not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)} or a function, "
+        if f not in _BY_NAME:
+            raise ValueError(f"activation must be one of {sorted(_BY_NAME)} or a function, "
                              f"got '{f}'.")
-        return ACTIVATIONS[f]
+        return _BY_NAME[f]
     if callable(f):
         return f
     raise TypeError(f"activation must be a name such as 'sigmoid', a function or None, "

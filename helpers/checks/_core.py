@@ -93,6 +93,13 @@ def unanswered_function(fn: Any, what: str) -> Feedback | None:
     return unanswered(..., what) if is_stub(fn) else None
 
 
+def not_a_function(fn: Any, what: str) -> Feedback | None:
+    """Return 'malformed' feedback if ``fn`` is not a function, else None."""
+    if callable(fn):
+        return None
+    return malformed(f"{what} should be a function (def ...), but you gave a {_type_name(fn)}.")
+
+
 def _type_name(x: Any) -> str:
     return type(x).__name__
 
@@ -178,9 +185,8 @@ def check_function(fn: Any, cases: Iterable[tuple[tuple[Any, ...], Any]], *, wha
     """Call a learner's function on each case's arguments and compare with the expected value."""
     if (todo := unanswered(fn, what)) is not None:
         return todo
-    if not callable(fn):
-        return malformed(f"{what} should be a function (def ...), but you gave a "
-                         f"{_type_name(fn)}.")
+    if (problem := not_a_function(fn, what)) is not None:
+        return problem
     for args, expected in cases:
         shown = ", ".join(_short(a) for a in args)
         try:

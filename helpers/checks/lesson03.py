@@ -13,7 +13,7 @@ from helpers.checks._core import (
     Feedback,
     check_function,
     check_number,
-    malformed,
+    not_a_function,
     wrong,
 )
 from helpers.checks._core import unanswered_function as _todo
@@ -69,9 +69,8 @@ def stable_softmax(fn: Any) -> Feedback:
     """Check a softmax over the last axis that stays finite for logits like 1000."""
     if (todo := _todo(fn, "your code for the body of stable_softmax")) is not None:
         return todo
-    if not callable(fn):
-        return malformed(f"stable_softmax should be a function (def ...), but you gave a "
-                         f"{type(fn).__name__}.")
+    if (problem := not_a_function(fn, "stable_softmax")) is not None:
+        return problem
     fn = _quietly(fn)
     small = np.array([1.0, 2.0, 3.0])
     large = np.array([1000.0, 1001.0, 1002.0])

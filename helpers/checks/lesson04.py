@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.checks._core import Feedback, malformed, right, wrong
+from helpers.checks._core import Feedback, malformed, not_a_function, right, wrong
 from helpers.checks._core import unanswered_function as _todo
 from helpers.scratch import MLP, log_softmax, one_hot
 
@@ -20,9 +20,8 @@ __all__ = ["forward_two_hidden", "grad_W2", "momentum_step", "softmax_ce_grad"]
 
 def _call(fn: Any, name: str, args: tuple[Any, ...]) -> tuple[Any, Feedback | None]:
     """Call a learner's function quietly; return ``(result, None)`` or ``(None, feedback)``."""
-    if not callable(fn):
-        return None, malformed(f"{name} should be a function (def ...), but you gave a "
-                               f"{type(fn).__name__}.")
+    if (problem := not_a_function(fn, name)) is not None:
+        return None, problem
     copies = tuple(a.copy() if isinstance(a, np.ndarray | dict) else a for a in args)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
