@@ -32,7 +32,12 @@ WEIGHT_CMAP = "RdBu_r"  # blue = negative weight, white = 0, red = positive weig
 
 def _as_float_array(x: Any, name: str) -> np.ndarray:
     """Return ``x`` as a finite float array (float32 stays float32), or raise naming ``name``."""
-    return validate.real_array(x, name, used_by="neurons")
+    arr = validate.real_array(x, name, finite=False)
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.sum(~np.isfinite(arr)))
+        raise ValueError(f"{name} contains {bad} NaN or infinite value(s); a neuron needs "
+                         "finite numbers. Check how the values were computed.")
+    return arr
 
 
 _as_scalar = validate.finite_scalar

@@ -179,6 +179,28 @@ def _momentum(value: Any) -> float:
     return validate.rate(value, "momentum", example="0.9 (0 is plain SGD)")
 
 
+def _fit_options(epochs: Any, batch_size: Any, lr: Any, momentum: Any, seed: Any,
+                 max_loss: Any, classes: int) -> tuple[int, int, float, float, int, float]:
+    """Check :meth:`MLP.fit`'s numbers; ``max_loss`` defaults to ``100 * log(classes)``."""
+    if max_loss is None:
+        max_loss = 100 * math.log(classes) if classes > 1 else math.inf
+    return (validate.whole_number(epochs, "epochs"),
+            validate.whole_number(batch_size, "batch_size"), _learning_rate(lr),
+            _momentum(momentum), validate.seed(seed),
+            validate.positive_number(max_loss, "max_loss", example="10", allow_inf=True))
+
+
+def _check_grads(grads: Mapping[str, np.ndarray], params: Mapping[str, np.ndarray]) -> None:
+    """Raise ValueError unless ``grads`` has the keys and shapes of ``params``."""
+    if set(grads) != set(params):
+        raise ValueError(f"grads must have the keys {sorted(params)}, "
+                         f"got {sorted(grads)}; pass what backward() returned.")
+    for name, p in params.items():
+        if np.shape(grads[name]) != p.shape:
+            raise ValueError(f"grads['{name}'] has shape {np.shape(grads[name])}, "
+                             f"expected {p.shape}.")
+
+
 # ---------------------------------------------------------------- the network
 
 
@@ -270,13 +292,7 @@ class MLP:
         speeds up progress along directions that stay consistent.
         """
         lr, momentum = _learning_rate(lr), _momentum(momentum)
-        if set(grads) != set(self.params):
-            raise ValueError(f"grads must have the keys {sorted(self.params)}, "
-                             f"got {sorted(grads)}; pass what backward() returned.")
-        for name, p in self.params.items():
-            if np.shape(grads[name]) != p.shape:
-                raise ValueError(f"grads['{name}'] has shape {np.shape(grads[name])}, "
-                                 f"expected {p.shape}.")
+        _check_grads(grads, self.params)
         lr_, mu = self.dtype.type(lr), self.dtype.type(momentum)
         new_params: Params = {}
         for name, p in self.params.items():
@@ -298,12 +314,8 @@ class MLP:
         loss is NaN, infinite or above ``max_loss`` (default ``100 * log(classes)``, a
         hundred times the loss of a uniform guess: no healthy run gets there).
         """
-        epochs = validate.whole_number(epochs, "epochs")
-        batch_size = validate.whole_number(batch_size, "batch_size")
-        lr, momentum, seed = _learning_rate(lr), _momentum(momentum), validate.seed(seed)
-        if max_loss is None:
-            max_loss = 100 * math.log(self.num_classes) if self.num_classes > 1 else math.inf
-        max_loss = validate.positive_number(max_loss, "max_loss", example="10", allow_inf=True)
+        epochs, batch_size, lr, momentum, seed, max_loss = _fit_options(
+            epochs, batch_size, lr, momentum, seed, max_loss, self.num_classes)
         x = self._inputs(x, "x")
         y = self._labels(y, len(x), "y", "x")
         if (x_val is None) != (y_val is None):

@@ -104,12 +104,13 @@ def rate(value: Any, name: str, *, example: str) -> float:
     return float(value)
 
 
-def real_array(x: Any, name: str, *, dtype: Any = None,
-               used_by: str = "the helpers") -> np.ndarray:
+def real_array(x: Any, name: str, *, dtype: Any = None, used_by: str = "the helpers",
+               finite: bool = True) -> np.ndarray:
     """Return ``x`` (number, list, array or tensor) as a finite float array, else raise naming it.
 
     Integers become float64; floats keep their precision unless ``dtype`` is given.
-    ``used_by`` names what needs finite numbers in the NaN/inf message, e.g. "activations".
+    ``used_by`` names what needs finite numbers in the NaN/inf message, e.g. "activations";
+    ``finite=False`` lets NaN and inf through, for a caller that words that error itself.
     """
     if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
         x = x.numpy()  # a TensorFlow tensor
@@ -131,7 +132,7 @@ def real_array(x: Any, name: str, *, dtype: Any = None,
     elif arr.dtype.kind != "f":
         arr = arr.astype(np.float64)
     bad = ~np.isfinite(arr)
-    if bad.any():
+    if finite and bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         kind = "NaN" if np.isnan(arr[bad]).any() else "infinite"
         raise ValueError(f"{name} contains {int(bad.sum())} {kind} value(s) (the first at index "

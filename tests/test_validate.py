@@ -90,3 +90,8 @@ def test_feature_rows_and_class_labels():
         validate.class_labels(np.array([0, 3]), 2, 3)
     with pytest.raises(ValueError, match="one-hot"):
         validate.class_labels(np.eye(2, dtype=int), 2, 3)
+
+
+def test_real_array_can_leave_nan_to_the_caller():
+    arr = validate.real_array([1.0, np.nan], "x", finite=False)
+    assert np.isnan(arr[1])
