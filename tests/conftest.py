@@ -34,7 +34,7 @@ def pytest_generate_tests(metafunc) -> None:
     """Give a test that takes ``nb`` each lesson of lessons.toml.
 
     The manifest is read here, only for such tests: `make test-colab` runs tests of the
-    installed helpers without this checkout's tools/ on sys.path.
+    installed helpers where this checkout's tools/ cannot be imported.
     """
     if "nb" in metafunc.fixturenames:
         from tools import generate
