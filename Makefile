@@ -6,17 +6,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NB ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-# The offline copy of MNIST beside this checkout, if there is one and nothing else is set.
-SHARED_MNIST := $(abspath ../shared/data/mnist.npz)
-ifeq ($(MNIST_PATH),)
-ifneq ($(wildcard $(SHARED_MNIST)),)
-export MNIST_PATH := $(SHARED_MNIST)
-endif
-endif
-# Same environment for the tests and for regenerating outputs.
-export PYTHONHASHSEED := 0
-export TF_CPP_MIN_LOG_LEVEL := 3
-export TF_ENABLE_ONEDNN_OPTS := 0
+# The lessons' environment, defined once in tools/environment.py: quiet TensorFlow, a fixed
+# hash seed, and MNIST_PATH falling back to the offline copy beside this checkout (../shared).
+# Every Python entry point adds it too; here it reaches `make lab` and `make test-colab`.
+ENV_PY := $(if $(wildcard $(PY)),$(PY),$(PYTHON))
+$(foreach var,$(shell $(ENV_PY) -m tools.environment 2>/dev/null),$(eval export $(var)))
 
 .PHONY: help setup lab test outputs generate lint bench clean
 
@@ -63,17 +57,17 @@ test: setup
 	exit $$status
 
 generate: setup
-	$(PY) tools/generate.py
+	$(PY) -m tools.generate
 
 outputs: setup generate
-	$(PY) tools/execute.py $(NB)
+	$(PY) -m tools.execute $(NB)
 
 lint: setup
 	$(VENV)/bin/ruff check conftest.py helpers tests tests_browser tools
 
 # Performance figures: a table on screen and in benchmarks/RESULTS.md (several minutes).
 bench: setup
-	$(PY) tools/bench.py
+	$(PY) -m tools.bench
 
 # Lesson 06's KerasTuner search on a chief and $(WORKERS) worker processes (127.0.0.1, a
 # free port). WORKERS here counts search workers; it defaults to 2, not to the tests' auto.
@@ -88,12 +82,12 @@ clean:
 # Figures for the README and slides in images/, drawn by helpers (a few seconds).
 .PHONY: images
 images: setup
-	$(PY) tools/figures.py
+	$(PY) -m tools.figures
 
 # Student copies in student/ (not committed): solutions removed, exercise outputs cleared.
 .PHONY: student
 student: setup
-	$(PY) tools/student.py
+	$(PY) -m tools.student
 
 # --- Tested as a learner would: a real browser, and the newest library versions -------------
 .PHONY: browser-setup test-browser thumbnails test-latest
@@ -101,11 +95,25 @@ BROWSER_STAMP := $(VENV)/.browser-installed
 LATEST_VENV := .venv-latest
 LATEST_PY := $(LATEST_VENV)/bin/python
 
-# Debian's chromium (never a Playwright browser download) and the pinned Playwright package.
+# A system chromium (never a Playwright browser download) and the pinned Playwright package.
+# CHROMIUM names the browser (make test-browser CHROMIUM=/path/to/chromium). When it is
+# missing, Debian's package is installed where that can be done (root with apt-get, as in CI);
+# elsewhere the set-up stops and says what to install.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 browser-setup: setup $(BROWSER_STAMP)
 
 $(BROWSER_STAMP): requirements-browser.txt
-	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "browser-setup: no chromium at $(CHROMIUM); installing Debian's (apt-get)"; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || exit 1; \
+		fi; \
+		test -x "$(CHROMIUM)" || { \
+			echo "browser-setup: no chromium at $(CHROMIUM). Install chromium (Debian or Ubuntu:"; \
+			echo "  sudo apt-get install chromium; elsewhere your system's chromium package), or"; \
+			echo "  point make at one: make test-browser CHROMIUM=/path/to/chromium"; exit 1; }; \
+	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-browser.txt
 	@touch $(BROWSER_STAMP)
 
@@ -118,7 +126,7 @@ test-browser: browser-setup
 
 # Screenshots of each lesson's first screen for the README's lessons table.
 thumbnails: browser-setup
-	$(PY) tests_browser/thumbnails.py
+	$(PY) -m tools.thumbnails
 	$(MAKE) generate
 
 # Every lesson executed (errors and failed asserts only) on the newest versions PyPI serves.
@@ -130,7 +138,7 @@ test-latest:
 	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@$(LATEST_PY) -m pytest -o addopts="" -p no:cacheprovider --nbval-lax --nbval-current-env \
 		-n $(WORKERS) --dist loadscope $(NB); status=$$?; \
-	$(LATEST_PY) tools/versions.py; \
+	$(LATEST_PY) -m tools.versions; \
 	if [ $$status -eq 5 ]; then echo "make test-latest: pytest collected no tests"; exit 1; fi; \
 	exit $$status
 
@@ -191,8 +199,11 @@ $(COLAB_STAMP): $(COLAB_CONSTRAINTS)
 		$(COLAB_PACKAGES)
 	$(COLAB_PY) -m pip list --disable-pip-version-check --format freeze > $@
 
+# The install test reads the manifest with tools/ (python -m: this checkout on sys.path; it
+# installs and imports helpers only in child processes); the lessons and widget tests then
+# run without the checkout on sys.path, on the helpers installed.
 test-colab: $(COLAB_STAMP)
-	$(COLAB_VENV)/bin/pytest -o addopts="" -p no:cacheprovider --import-mode=importlib -v \
+	$(COLAB_PY) -m pytest -o addopts="" -p no:cacheprovider --import-mode=importlib -v \
 		tests/colab/test_on_colab.py
 	@PYTHONPATH=tests/colab PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest \
 		-o addopts="" -p no:cacheprovider --import-mode=importlib -p nbval_stderr \
@@ -200,6 +211,6 @@ test-colab: $(COLAB_STAMP)
 		tests/colab/test_installed.py tests/test_widgets_display.py \
 		tests/test_widgets_neuron.py tests/test_widgets_activations.py $(COLAB_DESELECT) \
 		$(NB); status=$$?; \
-	$(COLAB_PY) tools/versions.py; \
+	$(COLAB_PY) -m tools.versions; \
 	if [ $$status -eq 5 ]; then echo "make test-colab: pytest collected no tests"; exit 1; fi; \
 	exit $$status

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections import Counter, defaultdict
 from pathlib import Path
-
-# The environment of `make test` for any pytest run, also `pytest notebooks` without make:
-# the kernels nbval starts inherit it. Quiet TensorFlow, fixed hash seed, the offline MNIST.
-os.environ.setdefault("PYTHONHASHSEED", "0")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-_SHARED_MNIST = Path(__file__).resolve().parent.parent / "shared" / "data" / "mnist.npz"
-if not os.environ.get("MNIST_PATH") and _SHARED_MNIST.exists():
-    os.environ["MNIST_PATH"] = str(_SHARED_MNIST)
 
 # Cells that declare a tolerance in their metadata compare numbers within it
 # (tools/nbval_tolerance.py). It loads when this checkout's tools/ is importable, as under
 # `python -m pytest` here; `make test-colab` imports helpers from Colab's install instead, runs
 # nbval lax and has no use for it. Without it, tolerant cells are compared exactly (stricter).
+# The environment of `make test` (tools/environment.py) is added for any pytest run here, also
+# `pytest notebooks` without make: the kernels nbval starts inherit it. Under `make test-colab`
+# the Makefile exports it.
 _TOOLS = importlib.util.find_spec("tools")
 if _TOOLS is not None and _TOOLS.origin and \
         Path(_TOOLS.origin).parent == Path(__file__).resolve().parent / "tools":
+    from tools import environment
+
+    environment.apply()
     pytest_plugins = ["tools.nbval_tolerance"]
 
 

@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from helpers import scratch, validate
+
 if TYPE_CHECKING:
     import keras
 
@@ -30,30 +32,7 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 def _values(x: Any, name: str = "x") -> np.ndarray:
     """Return ``x`` as a finite float64 array, or raise TypeError/ValueError naming ``name``."""
-    if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
-        x = x.numpy()  # a TensorFlow tensor
-    if x is None or isinstance(x, str | bytes | dict | set):
-        raise TypeError(f"{name} must be a number or an array of numbers, got "
-                        f"{type(x).__name__}; pass e.g. np.array([-1.0, 0.0, 2.0]).")
-    try:
-        arr = np.asarray(x)
-    except ValueError as exc:  # ragged nested lists
-        raise TypeError(f"{name} must be a rectangular array of numbers; NumPy could not read "
-                        f"it ({exc}).") from exc
-    if arr.dtype.kind not in "iuf":
-        what = {"b": "booleans", "c": "complex numbers"}.get(arr.dtype.kind,
-                                                             f"values of dtype {arr.dtype}")
-        raise TypeError(f"{name} must hold real numbers, got {what}; pass e.g. "
-                        "np.array([-1.0, 0.0, 2.0]).")
-    arr = arr.astype(np.float64)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        kind = "NaN" if np.isnan(arr[bad]).any() else "infinite"
-        raise ValueError(f"{name} contains {int(bad.sum())} {kind} value(s) (the first at index "
-                         f"{first if arr.ndim else ()}); activations need finite numbers. "
-                         "Find where the NaN or inf came from (e.g. a division by zero).")
-    return arr
+    return validate.real_array(x, name, dtype=np.float64, used_by="activations")
 
 
 def _logits(z: Any, axis: int) -> np.ndarray:
@@ -114,8 +93,8 @@ def tanh_derivative(x: Any) -> np.ndarray:
 
 
 def relu(x: Any) -> np.ndarray:
-    """Return ``max(0, x)`` elementwise (the rectified linear unit)."""
-    return np.maximum(_values(x), 0.0)
+    """Return ``max(0, x)`` elementwise (the rectified linear unit of :mod:`helpers.scratch`)."""
+    return scratch.relu(_values(x))
 
 
 def relu_derivative(x: Any) -> np.ndarray:
@@ -124,13 +103,7 @@ def relu_derivative(x: Any) -> np.ndarray:
 
 
 def _slope(alpha: Any) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float | np.integer | np.floating):
-        raise TypeError(f"alpha must be a number (the slope for x < 0), got "
-                        f"{type(alpha).__name__}.")
-    if not 0.0 <= alpha < 1.0:
-        raise ValueError(f"alpha must be in [0, 1) (a small slope such as 0.01 or 0.2), "
-                         f"got {alpha}.")
-    return float(alpha)
+    return validate.rate(alpha, "alpha (the slope for x < 0)", example="0.01 or 0.2")
 
 
 def leaky_relu(x: Any, alpha: float = LEAKY_SLOPE) -> np.ndarray:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers import validate
 from helpers.data import MNIST_ENV
 
 ENV_ID = "KERASTUNER_TUNER_ID"
@@ -63,9 +64,8 @@ class Search:
 
     def __post_init__(self) -> None:
         for name in ("trials", "n_train", "epochs", "batch_size"):
-            _check_count(getattr(self, name), name)
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be a non-negative int, got {self.seed!r}.")
+            validate.whole_number(getattr(self, name), name)
+        validate.seed(self.seed)
         if self.n_train > 55_000:
             raise ValueError(f"n_train={self.n_train} is more than the 55,000 training images.")
 
@@ -73,14 +73,6 @@ class Search:
         """Return the command-line options that give another process this search."""
         return [f"--{name.replace('_', '-')}={getattr(self, name)}"
                 for name in ("trials", "n_train", "epochs", "batch_size", "seed")]
-
-
-def _check_count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be a whole number (int), got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}.")
-    return value
 
 
 # --- one process: chief or worker ------------------------------------------------------------
@@ -333,7 +325,7 @@ def tune_distributed(workers: int = 2, search: Search | None = None, *, port: in
     finish the search without its trial. Every process started is stopped on return, error
     or Ctrl-C. ``directory`` (default: a temporary one, removed after) keeps the oracle's files.
     """
-    workers = _check_count(workers, "workers")
+    workers = validate.whole_number(workers, "workers")
     search = Search() if search is None else search
     if not isinstance(search, Search):
         raise TypeError(f"search must be a distributed.Search, got {type(search).__name__}.")

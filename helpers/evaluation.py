@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.plots import IMAGE_CMAP, digit_color, probability_bars
+from helpers.text import table_lines
 
 
 class Confusion(NamedTuple):
@@ -51,10 +52,10 @@ def confused_pairs_table(counts: np.ndarray, k: int = 5) -> str:
     """Return the ``k`` most frequent mistakes as a small text table (true, predicted, count)."""
     rows = most_confused(counts, k)
     total = int(counts.sum() - np.trace(counts))
-    lines = ["true  predicted  images  share of errors"]
-    for c in rows:
-        share = c.count / total if total else 0.0
-        lines.append(f"{c.true:>4}  {c.pred:>9}  {c.count:>6}  {share:>15.1%}")
+    cells = [["true", "predicted", "images", "share of errors"]]
+    cells += [[str(c.true), str(c.pred), str(c.count), f"{c.count / total if total else 0.0:.1%}"]
+              for c in rows]
+    lines = table_lines(cells, ">>>>")
     if not rows:
         lines.append("(no mistakes)")
     return "\n".join(lines)

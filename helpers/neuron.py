@@ -16,6 +16,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helpers import scratch, validate
+from helpers.text import table_lines
+
 Activation = str | Callable[[np.ndarray], np.ndarray] | None
 
 # The 2-input neuron's picture: a few labelled points of the input plane.
@@ -28,20 +31,8 @@ WEIGHT_CMAP = "RdBu_r"  # blue = negative weight, white = 0, red = positive weig
 # --- validation -------------------------------------------------------------------------------
 
 def _as_float_array(x: Any, name: str) -> np.ndarray:
-    """Return ``x`` as a finite float array, or raise TypeError/ValueError naming ``name``."""
-    if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
-        x = x.numpy()  # a TensorFlow tensor
-    if isinstance(x, str | bytes | dict | set) or x is None:
-        raise TypeError(f"{name} must be numbers (a NumPy array or a list), "
-                        f"got {type(x).__name__}.")
-    arr = np.asarray(x)
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.number)):
-        raise TypeError(f"{name} must hold numbers, got an array of dtype {arr.dtype}; "
-                        "pass e.g. np.array([0.5, -1.0, 2.0]).")
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} must hold real numbers, got complex values.")
-    if not np.issubdtype(arr.dtype, np.floating):
-        arr = arr.astype(np.float64)
+    """Return ``x`` as a finite float array (float32 stays float32), or raise naming ``name``."""
+    arr = validate.real_array(x, name, finite=False)
     if not np.all(np.isfinite(arr)):
         bad = int(np.sum(~np.isfinite(arr)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); a neuron needs "
@@ -49,16 +40,7 @@ def _as_float_array(x: Any, name: str) -> np.ndarray:
     return arr
 
 
-def _as_scalar(x: Any, name: str) -> float:
-    """Return ``x`` as a finite Python float, or raise TypeError/ValueError naming ``name``."""
-    if isinstance(x, np.ndarray) and x.size == 1:
-        x = x.item()
-    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
-        raise TypeError(f"{name} must be a single real number, got {type(x).__name__}: "
-                        f"{x!r:.40}.")
-    if not np.isfinite(x):
-        raise ValueError(f"{name} must be a finite number, got {x}.")
-    return float(x)
+_as_scalar = validate.finite_scalar
 
 
 # --- activations ------------------------------------------------------------------------------
@@ -74,8 +56,7 @@ def sigmoid(z: Any) -> np.ndarray:
 
 def relu(z: Any) -> np.ndarray:
     """Return ``max(0, z)`` elementwise."""
-    z = _as_float_array(z, "z")
-    return np.maximum(z, 0.0).astype(z.dtype)
+    return scratch.relu(_as_float_array(z, "z"))
 
 
 def step(z: Any) -> np.ndarray:
@@ -84,7 +65,7 @@ def step(z: Any) -> np.ndarray:
     return (z > 0).astype(z.dtype)
 
 
-ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+_BY_NAME: dict[str, Callable[[np.ndarray], np.ndarray]] = {  # activation= names
     "linear": lambda z: z, "sigmoid": sigmoid, "relu": relu, "step": step, "tanh": np.tanh,
 }
 
@@ -92,12 +73,12 @@ ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 def _activation(f: Activation) -> Callable[[np.ndarray], np.ndarray]:
     """Return the activation function named or given by ``f`` (None means linear)."""
     if f is None:
-        return ACTIVATIONS["linear"]
+        return _BY_NAME["linear"]
     if isinstance(f, str):
-        if f not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)} or a function, "
+        if f not in _BY_NAME:
+            raise ValueError(f"activation must be one of {sorted(_BY_NAME)} or a function, "
                              f"got '{f}'.")
-        return ACTIVATIONS[f]
+        return _BY_NAME[f]
     if callable(f):
         return f
     raise TypeError(f"activation must be a name such as 'sigmoid', a function or None, "
@@ -145,16 +126,7 @@ def dense(x: Any, W: Any, b: Any, activation: Activation = None) -> np.ndarray:
 
 def _layer_sizes(sizes: Sequence[int]) -> list[int]:
     """Validate layer sizes such as [784, 128, 10] and return them as a list of ints."""
-    if isinstance(sizes, str) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a list of layer widths such as [784, 128, 10], "
-                        f"got {type(sizes).__name__}.")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least an input and an output width, got {list(sizes)}.")
-    for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, int | np.integer) or s < 1:
-            raise ValueError(f"every layer width must be a positive int, got {s!r} in "
-                             f"{list(sizes)}.")
-    return [int(s) for s in sizes]
+    return list(validate.layer_sizes(sizes))
 
 
 def count_params(sizes: Sequence[int]) -> int:
@@ -170,13 +142,12 @@ def count_params(sizes: Sequence[int]) -> int:
 def param_table(sizes: Sequence[int]) -> str:
     """Return a table of each dense layer's weights, biases and total, for printing."""
     s = _layer_sizes(sizes)
-    rows = [f"{'layer':<7}{'shape of W':>14}{'weights':>11}{'biases':>9}{'total':>11}"]
+    rows = [["layer", "shape of W", "weights", "biases", "total"]]
     for k, (n_in, n_out) in enumerate(zip(s[:-1], s[1:], strict=True), start=1):
-        shape = f"{n_in} x {n_out}"
-        rows.append(f"{k:<7}{shape:>14}{n_in * n_out:>11,}{n_out:>9,}"
-                    f"{n_in * n_out + n_out:>11,}")
-    rows.append(f"{'all':<7}{'':>14}{'':>11}{'':>9}{count_params(s):>11,}")
-    return "\n".join(rows)
+        rows.append([str(k), f"{n_in} x {n_out}", f"{n_in * n_out:,}", f"{n_out:,}",
+                     f"{n_in * n_out + n_out:,}"])
+    rows.append(["all", "", "", "", f"{count_params(s):,}"])
+    return "\n".join(table_lines(rows, "<>>>>", widths=(7, 14, 11, 9, 11), sep=""))
 
 
 # --- ours versus theirs -----------------------------------------------------------------------

@@ -16,13 +16,13 @@ Example::
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from helpers import validate
 
 INITS = ("he", "zeros", "small")
 DTYPES = (np.float32, np.float64)
@@ -144,75 +144,61 @@ def sgd_momentum(param: np.ndarray, velocity: np.ndarray, grad: np.ndarray, lr: 
 # ---------------------------------------------------------------- BLAS threads
 
 
-def _openblas_threads_api() -> tuple[Callable[[], int], Callable[[int], None]] | None:
-    """Return (get, set) for the number of threads of NumPy's bundled OpenBLAS, if found."""
-    libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
-    prefixes = ("scipy_openblas", "openblas")
-    for path in sorted(libs.glob("*openblas*")) if libs.is_dir() else []:
-        try:
-            lib = ctypes.CDLL(str(path))
-        except OSError:
-            continue
-        for prefix in prefixes:
-            for suffix in ("64_", "_64_", ""):
-                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-                put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-                if get is not None and put is not None:
-                    get.restype, put.argtypes = ctypes.c_int, [ctypes.c_int]
-                    return get, put
-    return None
-
-
-_BLAS_API: list[tuple[Callable[[], int], Callable[[int], None]] | None] = []
-
-
 @contextlib.contextmanager
 def one_blas_thread() -> Iterator[None]:
-    """Run the block with NumPy's OpenBLAS on one thread, then restore the thread count.
+    """Run the block with NumPy's BLAS on one thread, then restore the thread count.
 
     A mini-batch's matrix products are small, so BLAS threads spend more time waiting for
     each other than computing; on a busy machine that can make training many times slower.
-    One thread is also bitwise repeatable whatever the machine's core count. Where NumPy
-    does not use a bundled OpenBLAS (e.g. Apple's Accelerate) this does nothing.
+    One thread is also bitwise repeatable whatever the machine's core count. threadpoolctl
+    finds the BLAS NumPy loaded (OpenBLAS, MKL, ...); where it finds none this does nothing.
     """
-    if not _BLAS_API:
-        _BLAS_API.append(_openblas_threads_api())
-    api = _BLAS_API[0]
-    if api is None:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
         yield
-        return
-    get, put = api
-    before = get()
-    put(1)
-    try:
-        yield
-    finally:
-        put(before)
 
 
 # ---------------------------------------------------------------- input checks
 
 
-def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
+def _network_options(sizes: Any, init: Any, dtype: Any, seed: Any) -> tuple[tuple[int, ...], int]:
+    """Check :class:`MLP`'s arguments; return the layer widths and the seed."""
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}.")
+    if np.dtype(dtype) not in [np.dtype(d) for d in DTYPES]:
+        raise ValueError(f"dtype must be np.float32 or np.float64, got {dtype!r}.")
+    return validate.layer_sizes(sizes), validate.seed(seed)
 
 
-def _positive_float(value: Any, name: str, allow_inf: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
-            or math.isnan(value) or value <= 0 or (math.isinf(value) and not allow_inf):
-        raise ValueError(f"{name} must be a positive number, got {value!r}; "
-                         f"try e.g. {name}=0.1.")
-    return float(value)
+def _learning_rate(lr: Any) -> float:
+    return validate.positive_number(lr, "lr", example="0.1")
 
 
 def _momentum(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
-            or not 0.0 <= value < 1.0:
-        raise ValueError(f"momentum must be a number in [0, 1), got {value!r}; "
-                         "0 is plain SGD, 0.9 is usual.")
-    return float(value)
+    return validate.rate(value, "momentum", example="0.9 (0 is plain SGD)")
+
+
+def _fit_options(epochs: Any, batch_size: Any, lr: Any, momentum: Any, seed: Any,
+                 max_loss: Any, classes: int) -> tuple[int, int, float, float, int, float]:
+    """Check :meth:`MLP.fit`'s numbers; ``max_loss`` defaults to ``100 * log(classes)``."""
+    if max_loss is None:
+        max_loss = 100 * math.log(classes) if classes > 1 else math.inf
+    return (validate.whole_number(epochs, "epochs"),
+            validate.whole_number(batch_size, "batch_size"), _learning_rate(lr),
+            _momentum(momentum), validate.seed(seed),
+            validate.positive_number(max_loss, "max_loss", example="10", allow_inf=True))
+
+
+def _check_grads(grads: Mapping[str, np.ndarray], params: Mapping[str, np.ndarray]) -> None:
+    """Raise ValueError unless ``grads`` has the keys and shapes of ``params``."""
+    if set(grads) != set(params):
+        raise ValueError(f"grads must have the keys {sorted(params)}, "
+                         f"got {sorted(grads)}; pass what backward() returned.")
+    for name, p in params.items():
+        if np.shape(grads[name]) != p.shape:
+            raise ValueError(f"grads['{name}'] has shape {np.shape(grads[name])}, "
+                             f"expected {p.shape}.")
 
 
 # ---------------------------------------------------------------- the network
@@ -228,21 +214,7 @@ class MLP:
 
     def __init__(self, sizes: Sequence[int] = (784, 128, 10), *, seed: int = 0,
                  init: str = "he", dtype: Any = np.float32) -> None:
-        if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray):
-            raise ValueError(f"sizes must be a sequence of layer widths such as (784, 128, 10), "
-                             f"got {sizes!r}.")
-        if len(sizes) < 2:
-            raise ValueError(f"sizes needs at least an input and an output width, e.g. "
-                             f"(784, 10); got {tuple(sizes)!r}.")
-        for width in sizes:
-            if isinstance(width, bool) or not isinstance(width, int | np.integer) or width < 1:
-                raise ValueError(f"sizes must hold positive integers, got {tuple(sizes)!r}.")
-        if init not in INITS:
-            raise ValueError(f"init must be one of {INITS}, got {init!r}.")
-        if np.dtype(dtype) not in [np.dtype(d) for d in DTYPES]:
-            raise ValueError(f"dtype must be np.float32 or np.float64, got {dtype!r}.")
-        seed = _positive_int(seed, "seed", minimum=0)
-        self.sizes: tuple[int, ...] = tuple(int(s) for s in sizes)
+        self.sizes, seed = _network_options(sizes, init, dtype, seed)
         self.init = init
         self.dtype = np.dtype(dtype)
         self.params: Params = self._initial_params(seed)
@@ -277,43 +249,14 @@ class MLP:
         """Return the number of trainable numbers (weights and biases)."""
         return int(sum(p.size for p in self.params.values()))
 
-    # --- checks
+    # --- checks (helpers.validate)
     def _inputs(self, x: Any, name: str = "x") -> np.ndarray:
         """Return ``x`` as an (N, inputs) array of this network's dtype, or raise ValueError."""
-        if isinstance(x, np.ndarray | list | tuple):
-            try:
-                x = np.asarray(x, dtype=self.dtype)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"{name} must hold numbers; it could not be converted "
-                                 f"({exc}).") from exc
-        else:
-            raise ValueError(f"{name} must be a NumPy array of shape (N, {self.sizes[0]}), "
-                             f"got a {type(x).__name__}.")
-        if x.ndim != 2 or x.shape[1] != self.sizes[0]:
-            raise ValueError(f"{name} must have shape (N, {self.sizes[0]}), got {x.shape}. "
-                             "Flatten images to rows first (helpers.data.flatten).")
-        if len(x) == 0:
-            raise ValueError(f"{name} is empty; pass at least one row.")
-        if not np.isfinite(x).all():
-            raise ValueError(f"{name} contains NaN or infinite values; clean the data first.")
-        return x
+        return validate.feature_rows(x, name, self.sizes[0], self.dtype)
 
     def _labels(self, y: Any, n: int, name: str = "y", x_name: str = "x") -> np.ndarray:
         """Return ``y`` as integer class ids of length ``n``, or raise ValueError."""
-        y = np.asarray(y)
-        if y.ndim != 1:
-            raise ValueError(f"{name} must be a 1-D array of class ids 0-{self.num_classes - 1}, "
-                             f"got shape {y.shape}. Pass labels, not one-hot rows.")
-        if not np.issubdtype(y.dtype, np.integer):
-            raise ValueError(f"{name} must hold integer class ids, got dtype {y.dtype}; "
-                             "use y.astype(int) if they are whole numbers.")
-        if len(y) != n:
-            raise ValueError(f"{x_name} has {n} rows but {name} has {len(y)} labels; "
-                             "they must have the same length.")
-        if y.min() < 0 or y.max() >= self.num_classes:
-            raise ValueError(f"{name} must hold class ids 0-{self.num_classes - 1}, got values "
-                             f"from {y.min()} to {y.max()}.")
-        return y.astype(np.intp)
+        return validate.class_labels(y, n, self.num_classes, name, x_name)
 
     # --- the four steps of learning
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, Params]:
@@ -348,15 +291,8 @@ class MLP:
         remembers past steps, ``v = momentum * v - lr * dW`` and ``W = W + v``, which
         speeds up progress along directions that stay consistent.
         """
-        lr = _positive_float(lr, "lr")
-        momentum = _momentum(momentum)
-        if set(grads) != set(self.params):
-            raise ValueError(f"grads must have the keys {sorted(self.params)}, "
-                             f"got {sorted(grads)}; pass what backward() returned.")
-        for name, p in self.params.items():
-            if np.shape(grads[name]) != p.shape:
-                raise ValueError(f"grads['{name}'] has shape {np.shape(grads[name])}, "
-                                 f"expected {p.shape}.")
+        lr, momentum = _learning_rate(lr), _momentum(momentum)
+        _check_grads(grads, self.params)
         lr_, mu = self.dtype.type(lr), self.dtype.type(momentum)
         new_params: Params = {}
         for name, p in self.params.items():
@@ -378,14 +314,8 @@ class MLP:
         loss is NaN, infinite or above ``max_loss`` (default ``100 * log(classes)``, a
         hundred times the loss of a uniform guess: no healthy run gets there).
         """
-        epochs = _positive_int(epochs, "epochs")
-        batch_size = _positive_int(batch_size, "batch_size")
-        lr = _positive_float(lr, "lr")
-        momentum = _momentum(momentum)
-        seed = _positive_int(seed, "seed", minimum=0)
-        if max_loss is None:
-            max_loss = 100 * math.log(self.num_classes) if self.num_classes > 1 else math.inf
-        max_loss = _positive_float(max_loss, "max_loss", allow_inf=True)
+        epochs, batch_size, lr, momentum, seed, max_loss = _fit_options(
+            epochs, batch_size, lr, momentum, seed, max_loss, self.num_classes)
         x = self._inputs(x, "x")
         y = self._labels(y, len(x), "y", "x")
         if (x_val is None) != (y_val is None):
@@ -478,7 +408,7 @@ def numerical_gradient(model: MLP, x: np.ndarray, y: np.ndarray, name: str,
     """
     if name not in model.params:
         raise ValueError(f"name must be one of {sorted(model.params)}, got {name!r}.")
-    eps = _positive_float(eps, "eps")
+    eps = validate.positive_number(eps, "eps", example="1e-5")
     x = model._inputs(x, "x")
     y = model._labels(y, len(x), "y", "x")
     last = f"Z{len(model.sizes) - 1}"

@@ -30,8 +30,9 @@ def quiet_tensorflow_env() -> None:
 
 def seed_everything(seed: int = DEFAULT_SEED) -> None:
     """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}; use e.g. seed=42.")
+    from helpers import validate
+
+    seed = validate.seed(seed)
     quiet_tensorflow_env()
     import keras
     import numpy as np

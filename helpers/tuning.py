@@ -22,8 +22,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from helpers import neuron, validate
 from helpers.data import MnistSplits
 from helpers.setup import DEFAULT_SEED, seed_everything
+from helpers.text import table_lines
 
 Config = dict[str, Any]
 Row = dict[str, Any]
@@ -76,21 +78,12 @@ class LogUniform:
 
 # --- validation ------------------------------------------------------------------------------
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int | np.integer) and not isinstance(x, bool)
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
+_is_int, _is_number = validate.is_int, validate.is_number
 
 
 def _check_positive_int(value: Any, name: str) -> int:
     """Return ``value`` as an int if it is a whole number >= 1, else raise."""
-    if not _is_int(value):
-        raise TypeError(f"{name} must be a whole number (int), got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}; give a positive budget.")
-    return int(value)
+    return validate.whole_number(value, name, fix="give a positive budget")
 
 
 def _check_hidden(value: Any, name: str = "hidden") -> tuple[int, ...]:
@@ -116,14 +109,9 @@ def _check_value(key: str, value: Any, where: str) -> Any:
             raise ValueError(f"{name} must be one of {list(known)}, got {value!r}.")
         return value.lower()
     if key == "lr":
-        if not _is_number(value) or not (math.isfinite(value) and value > 0):
-            raise ValueError(f"{name} (the learning rate) must be a positive number such as "
-                             f"1e-3, got {value!r}.")
-        return float(value)
+        return validate.positive_number(value, f"{name} (the learning rate)", example="1e-3")
     if key == "dropout":
-        if not _is_number(value) or not 0.0 <= value < 1.0:
-            raise ValueError(f"{name} must be a rate in [0, 1) such as 0.2, got {value!r}.")
-        return float(value)
+        return validate.rate(value, name, example="0.2")
     if key in ("batch_size", "epochs"):
         return _check_positive_int(value, name)
     raise _unknown(key, where or "config")
@@ -171,10 +159,7 @@ def _check_data(data: Any) -> MnistSplits:
     return data
 
 
-def _check_seed(seed: Any) -> int:
-    if not _is_int(seed) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}; use e.g. seed=42.")
-    return int(seed)
+_check_seed = validate.seed
 
 
 def _check_space(space: Any, *, for_grid: bool) -> dict[str, list[Any] | LogUniform]:
@@ -257,8 +242,7 @@ def build_mlp(hidden: int | Sequence[int] = (128,), activation: str = "relu", lr
 
 def count_params(hidden: int | Sequence[int]) -> int:
     """Return the number of weights and biases of ``build_mlp(hidden)``: sum of (n_in+1)*n_out."""
-    sizes = [784, *_check_hidden(hidden), 10]
-    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:], strict=False))
+    return neuron.count_params([784, *_check_hidden(hidden), 10])
 
 
 def format_value(key: str, value: Any) -> str:
@@ -472,23 +456,12 @@ def format_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | Non
     if sort_by is not None:
         rows = sorted(_check_rows(rows, sort_by), key=lambda r: r[sort_by], reverse=True)
     cells = [[format_value(c, r[c]) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
-
-    def line(items: Sequence[str]) -> str:
-        parts = []
-        for i, (item, width) in enumerate(zip(items, widths, strict=True)):
-            # Times go last and unpadded, so a timing only changes the end of its own line.
-            if columns[i] == "seconds":
-                parts.append(item)
-            elif columns[i] in RESULTS or columns[i] in ("trial", "batch_size", "epochs"):
-                parts.append(item.rjust(width))
-            else:
-                parts.append(item.ljust(width))
-        return "  ".join(parts).rstrip()
-
-    header = line(columns)
+    # Times go last and unpadded, so a timing only changes the end of its own line.
+    align = "".join("." if c == "seconds" else ">" if c in RESULTS or c in
+                    ("trial", "batch_size", "epochs") else "<" for c in columns)
+    header, *lines = table_lines([columns, *cells], align)
     rule = "-" * len(header)  # not the longest line: that one may hold a time
-    return "\n".join([header, rule, *(line(c) for c in cells)])
+    return "\n".join([header, rule, *lines])
 
 
 def tuner_rows(tuner: Any, num_trials: int | None = None) -> list[Row]:

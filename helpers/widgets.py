@@ -149,7 +149,9 @@ def _slider_number(name: str, value: object, limit: float) -> float:
     """Return ``value`` as a float within ±``limit`` (the slider range), or raise naming it."""
     import numpy as np
 
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+    from helpers import validate
+
+    if not validate.is_number(value):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r:.40}.")
     if not np.isfinite(value) or abs(value) > limit:
         raise ValueError(f"{name} must be a finite number between {-limit} and {limit} "

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
-
-LESSON_PATHS = [ROOT / "notebooks" / lesson["file"] for lesson in generate.lessons()]
 
 # The environment (quiet TensorFlow, MNIST_PATH) is set by the root conftest.py.
 
@@ -35,7 +30,21 @@ def mnist_path() -> Path:
     return Path(path)
 
 
-@pytest.fixture(scope="module", params=LESSON_PATHS, ids=[p.stem for p in LESSON_PATHS])
+def pytest_generate_tests(metafunc) -> None:
+    """Give a test that takes ``nb`` each lesson of lessons.toml.
+
+    The manifest is read here, only for such tests: `make test-colab` runs tests of the
+    installed helpers where this checkout's tools/ cannot be imported.
+    """
+    if "nb" in metafunc.fixturenames:
+        from tools import generate
+
+        paths = [ROOT / "notebooks" / lesson["file"] for lesson in generate.lessons()]
+        metafunc.parametrize("nb", paths, ids=[p.stem for p in paths], indirect=True,
+                             scope="module")
+
+
+@pytest.fixture(scope="module")
 def nb(request):
     """Return each lesson of lessons.toml as read by nbformat (its path in metadata._path)."""
     path = request.param

@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools import bench
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import bench  # noqa: E402
 
 
 def test_flops_per_image_matches_the_formula():
@@ -60,7 +60,7 @@ def quick_run(tmp_path_factory):
     before = nb_path.read_bytes()
     out = tmp / "RESULTS.md"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "bench.py"), "--quick",
+        [sys.executable, "-m", "tools.bench", "--quick",
          "--notebooks", str(nb_path), "--output", str(out)],
         capture_output=True, text=True, timeout=600, cwd=ROOT, env=dict(os.environ))
     assert proc.returncode == 0, proc.stderr[-2000:]

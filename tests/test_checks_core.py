@@ -84,3 +84,38 @@ def test_check_function():
     assert check_function(lambda x: x[:1], cases, what="relu").kind == "malformed"
     assert check_function(lambda x: "text", cases, what="relu").kind == "malformed"
     assert check_function(42, cases, what="relu").kind == "malformed"
+
+
+def test_is_stub_knows_the_template_placeholder_only():
+    from helpers.checks._core import is_stub, unanswered_function
+
+    def dots(x):
+        """Docstring of the template."""
+        ...
+
+    def passes(x):
+        pass
+
+    def not_implemented(x):
+        raise NotImplementedError
+
+    def zero(x):
+        return 0
+
+    def zero_float(x):
+        return 0.0
+
+    def none(x):
+        x.sort()
+
+    def real(x):
+        return x + 1
+
+    for stub in (dots, passes, not_implemented, lambda x: None):
+        assert is_stub(stub), stub
+        assert unanswered_function(stub, "your code").kind == "unanswered"
+    for answer in (zero, zero_float, none, real, ..., None, 0, "text", np.sum):
+        assert not is_stub(answer), answer
+    for answer in (zero, zero_float, none, real, 0):
+        assert unanswered_function(answer, "your code") is None
+    assert unanswered_function(..., "your code").kind == "unanswered"

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from helpers.checks import lesson01 as check
-from helpers.data import load_mnist
-
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist.npz"
 
 
 @pytest.fixture(scope="module")
-def digits():
-    """The real MNIST, loaded once for this module."""
-    path = os.environ.get("MNIST_PATH") or (SHARED_MNIST if SHARED_MNIST.exists() else None)
-    return load_mnist(path)
+def digits(mnist):
+    """The real MNIST (tests/conftest.py loads it once per session)."""
+    return mnist
 
 
 @pytest.fixture(scope="module")

@@ -150,3 +150,31 @@ def test_sigmoid_chain_accepts_the_rounded_answers_it_once_rejected():
     for wrong_answer in (0.25 ** 9, 0.25 ** 11, 1.1e-6, 8.9e-7, -9.5e-7, 0.0):
         assert check.sigmoid_chain(wrong_answer).kind == "wrong", wrong_answer
     assert check.sigmoid_chain([0.25] * 10).kind == "malformed"
+
+
+@pytest.mark.parametrize("fn", [check.elu, check.elu_derivative, check.stable_softmax])
+def test_return_zero_is_an_answer_not_a_placeholder(fn):
+    """Issue 14: a learner's ``return 0`` is a (wrong) answer, never 'not answered yet'."""
+    def returns_zero(x):
+        return 0
+
+    def returns_zero_float(x):
+        return 0.0
+
+    for answer in (returns_zero, returns_zero_float):
+        fb = fn(answer)
+        assert not fb and fb.kind in ("wrong", "malformed"), fb.message
+        assert "Not answered yet" not in fb.message
+
+
+@pytest.mark.parametrize("fn", [check.elu, check.elu_derivative, check.stable_softmax])
+def test_raise_not_implemented_is_unanswered(fn):
+    def todo(x):
+        raise NotImplementedError
+
+    def todo_call(x):
+        """Return something."""
+        raise NotImplementedError()
+
+    for answer in (todo, todo_call):
+        assert fn(answer).kind == "unanswered"

@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
+import check_recorder
 import nbformat
 import pytest
 
+from tools import generate, student
+
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(TESTS))
-import check_recorder  # noqa: E402
-import generate  # noqa: E402
-import student  # noqa: E402
+
 
 LESSONS = [(x["number"], ROOT / "notebooks" / x["file"]) for x in generate.lessons()]
 LESSON_IDS = [p.stem for _, p in LESSONS]
-CHECK_CALL = re.compile(r"\bcheck\.([A-Za-z_]\w*)\s*\(")
+CHECK_CALL = student.CHECK_CALL
 KINDS = ("right", "wrong", "malformed", "unanswered")
 
 
@@ -39,9 +37,8 @@ def read(path: Path) -> nbformat.NotebookNode:
 
 def exercise_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     """The code cells after '## Exercises' that call a check."""
-    start = student.exercises_start(nb)
-    assert start is not None, "no '## Exercises' heading"
-    return [c for c in nb.cells[start:] if c.cell_type == "code" and CHECK_CALL.search(c.source)]
+    assert student.exercises_start(nb) is not None, "no '## Exercises' heading"
+    return student.exercise_cells(nb)
 
 
 def checks_module(number: str):
@@ -69,7 +66,8 @@ def recorded(tmp_path_factory) -> dict[str, list[str]]:
 def test_three_to_five_exercises(number, path):
     nb = read(path)
     cells = exercise_cells(nb)
-    assert 3 <= len(cells) <= 5, f"{path.name} has {len(cells)} exercises with a check"
+    assert len(cells) in student.EXERCISE_COUNT, \
+        f"{path.name} has {len(cells)} exercises with a check (3 to 5, the lesson frame)"
     for cell in cells:  # the check's Feedback is shown: the check call is the last statement
         last = [ln for ln in cell.source.strip().splitlines() if ln.strip()][-1]
         assert CHECK_CALL.match(last.strip()), f"{path.name}: end with the check: {last!r}"

@@ -1,11 +1,10 @@
 """images/ is made by tools/figures.py from helpers: the script runs and the README uses it."""
 
-import sys
 from pathlib import Path
 
+from tools import figures
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import figures  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -1,13 +1,12 @@
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools import generate
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
 
 
 def tiny_notebook(path: Path) -> None:
@@ -66,7 +65,7 @@ def test_the_ref_must_be_a_branch_or_tag_name(monkeypatch):
         monkeypatch.setattr(generate, "_pyproject", lambda bad=bad: {
             "project": {"urls": {"Repository": "https://github.com/a/b"}, "name": "p"},
             "tool": {"lessons": {"ref": bad}}})
-        with pytest.raises(SystemExit, match="not a branch or tag name"):
+        with pytest.raises(generate.ManifestError, match="not a branch or tag name"):
             generate.ref()
     monkeypatch.setattr(generate, "_pyproject", lambda: {
         "project": {"urls": {"Repository": "https://github.com/a/b"}, "name": "p"},
@@ -88,3 +87,10 @@ def test_readme_table_lists_every_lesson():
     assert "old" not in text and text.startswith("x\n") and text.endswith("\ny")
     for lesson in items:
         assert f"(notebooks/{lesson['file']})" in text
+
+
+def test_a_misnumbered_manifest_raises_an_error_not_exit(monkeypatch, tmp_path):
+    (tmp_path / "lessons.toml").write_text('[[lesson]]\nfile = "02_x.ipynb"\n')
+    monkeypatch.setattr(generate, "ROOT", tmp_path)
+    with pytest.raises(generate.ManifestError, match="lesson 1 is 02_x.ipynb; number them"):
+        generate.lessons()

@@ -17,7 +17,8 @@ NEW_URL = "https://github.com/someone-else/a-fork"
 def copy_repo(dest: Path) -> Path:
     """Copy what the generator reads and writes into ``dest``; return ``dest``."""
     (dest / "tools").mkdir(parents=True)
-    shutil.copy2(ROOT / "tools" / "generate.py", dest / "tools" / "generate.py")
+    for name in ("__init__.py", "generate.py"):
+        shutil.copy2(ROOT / "tools" / name, dest / "tools" / name)
     for name in ("README.md", "lessons.toml", "pyproject.toml"):
         shutil.copy2(ROOT / name, dest / name)
     shutil.copytree(ROOT / "notebooks", dest / "notebooks",
@@ -26,7 +27,7 @@ def copy_repo(dest: Path) -> Path:
 
 
 def generate(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(repo / "tools" / "generate.py"), *args],
+    return subprocess.run([sys.executable, "-m", "tools.generate", *args],
                           capture_output=True, text=True, cwd=repo, timeout=120)
 
 

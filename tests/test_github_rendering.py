@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from markdown_it import MarkdownIt
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # What GitHub can show, and the fallbacks it uses when it cannot show the rest.
@@ -43,14 +44,34 @@ def outputs(nb):
 
 # Markdown -----------------------------------------------------------------------------------
 
-FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+# CommonMark with GitHub's tables; its tokens say where code, headings and links are.
+MARKDOWN = MarkdownIt("commonmark").enable("table")
 DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+
+
+def without_code_blocks(source: str) -> str:
+    """Markdown with the lines of its fenced and indented code blocks blanked."""
+    lines = source.splitlines()
+    for token in MARKDOWN.parse(source):
+        if token.type in ("fence", "code_block") and token.map:
+            for k in range(*token.map):
+                lines[k] = ""
+    return "\n".join(lines)
+
+
+def inline_tokens(source: str):
+    """Yield every inline token (text, code spans, links...) of markdown ``source``."""
+    for token in MARKDOWN.parse(source):
+        yield from token.children or []
 
 
 def prose(source: str) -> str:
     """Markdown without fenced code blocks and inline code spans."""
-    return CODE_SPAN.sub(" ", FENCE.sub("\n", source))
+    text = without_code_blocks(source)
+    for token in inline_tokens(source):
+        if token.type == "code_inline":
+            text = text.replace(f"{token.markup}{token.content}{token.markup}", " ", 1)
+    return text
 
 
 def split_math(source: str) -> tuple[str, list[str], list[str]]:
@@ -137,14 +158,20 @@ def test_math_github_breaks_finds_the_known_patterns():
     assert math_github_breaks(fine) == []
 
 
+def headings(markdown: str) -> list[tuple[str, str]]:
+    """Return (tag, text) of every heading of ``markdown``, e.g. ("h2", "Summary")."""
+    tokens = MARKDOWN.parse(markdown)
+    return [(t.tag, tokens[k + 1].content) for k, t in enumerate(tokens)
+            if t.type == "heading_open"]
+
+
 def test_headings_render(nb):
     h1 = []
     for cell in markdown_cells(nb):
-        for line in FENCE.sub("\n", cell.source).splitlines():
+        for line in without_code_blocks(cell.source).splitlines():
             assert not re.match(r"#{1,6}[^#\s]", line), \
                 f"{name(nb)}: '{line}' needs a space after the #s to be a heading"
-            if line.startswith("# "):
-                h1.append(line)
+        h1 += [text for tag, text in headings(cell.source) if tag == "h1"]
     assert len(h1) == 1, f"{name(nb)}: one title (# ...), then ## sections; found {h1}"
 
 
@@ -166,15 +193,21 @@ def github_slug(heading: str) -> str:
 
 
 def anchors(markdown: str) -> set[str]:
-    return {github_slug(m) for m in re.findall(r"^#{1,6} +(.+?)\s*#*$",
-                                               FENCE.sub("\n", markdown), re.M)}
+    return {github_slug(text) for _, text in headings(markdown)}
+
+
+def link_targets(markdown: str) -> list[str]:
+    """Return the targets of the links and images of ``markdown``, as written."""
+    return [t.attrGet("href") if t.type == "link_open" else t.attrGet("src")
+            for token in inline_tokens(markdown) for t in [token, *(token.children or [])]
+            if t.type in ("link_open", "image")]
 
 
 def test_relative_links_resolve(nb):
     base = Path(nb.metadata["_path"]).parent
     own = anchors("\n".join(c.source for c in markdown_cells(nb)))
     for cell in markdown_cells(nb):
-        for target in re.findall(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)", prose(cell.source)):
+        for target in link_targets(cell.source):
             if re.match(r"[a-z][a-z0-9+.-]*:", target):
                 continue  # http(s), mailto: checked elsewhere or not at all
             file, _, anchor = target.partition("#")
@@ -198,7 +231,7 @@ def table_cells(line: str) -> int:
 
 def test_tables_have_a_matching_separator_row(nb):
     for cell in markdown_cells(nb):
-        lines = FENCE.sub("\n", cell.source).splitlines()
+        lines = without_code_blocks(cell.source).splitlines()
         for k, line in enumerate(lines):
             if "|" not in line or not re.match(
                     r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", line):

@@ -8,7 +8,6 @@ Every PNG output of the notebook must show as an image, and no error output may 
 from __future__ import annotations
 
 import functools
-import sys
 from pathlib import Path
 
 import nbformat
@@ -16,9 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
+from tools import generate
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
 
 PATHS = [ROOT / "notebooks" / lesson["file"] for lesson in generate.lessons()]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"

@@ -105,7 +105,7 @@ def test_neuron_rejects_nan_and_bad_bias():
         neuron.neuron([1.0], [1.0], [0.0, 1.0])
     with pytest.raises(TypeError, match="b must be a single real number"):
         neuron.neuron([1.0], [1.0], True)
-    with pytest.raises(TypeError, match="x must be numbers"):
+    with pytest.raises(TypeError, match="x must be a number or an array of numbers"):
         neuron.neuron("12", [1.0, 1.0], 0.0)
     with pytest.raises(TypeError, match="real numbers"):
         neuron.neuron(np.array([1j]), [1.0], 0.0)

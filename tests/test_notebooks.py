@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 from nbval.plugin import find_comment_markers, find_metadata_tags
 
+from tools import generate, student
 from tools.nbval_tolerance import tolerance_of
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
 
 LESSONS = generate.lessons()
 PATHS = [ROOT / "notebooks" / lesson["file"] for lesson in LESSONS]
@@ -76,9 +74,9 @@ def test_exercises_have_checks_and_collapsed_solutions(nb):
     start = next(i for i, c in enumerate(nb.cells)
                  if c.cell_type == "markdown" and "## Exercises" in c.source)
     tail = nb.cells[start:]
-    checks = [c for c in tail if c.cell_type == "code" and re.search(r"\bcheck\.\w+\(", c.source)]
+    checks = student.exercise_cells(nb)
     solutions = [c for c in tail if c.cell_type == "markdown" and "<details>" in c.source]
-    assert 3 <= len(checks) <= 6
+    assert len(checks) in student.EXERCISE_COUNT, f"{len(checks)} exercises; the frame says 3-5"
     assert len(solutions) == len(checks)
     for s in solutions:
         assert "<summary>" in s.source and "</details>" in s.source and "```python" in s.source

@@ -20,15 +20,8 @@ def _close_figures():
 
 
 @pytest.fixture(scope="module")
-def mnist_subset():
-    import os
-    from pathlib import Path
-
-    from helpers.data import load_mnist
-
-    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist.npz"
-    path = os.environ.get("MNIST_PATH") or (shared if shared.exists() else None)
-    (x_train, _), _ = load_mnist(path)
+def mnist_subset(mnist):
+    (x_train, _), _ = mnist
     return x_train[:500]
 
 

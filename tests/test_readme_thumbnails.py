@@ -1,11 +1,10 @@
 """The README's lessons table gets a thumbnail column once images/thumbnails/NN.png exist."""
 
-import sys
 from pathlib import Path
 
+from tools import generate
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
 
 
 def test_no_thumbnails_no_column(tmp_path, monkeypatch):

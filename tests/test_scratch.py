@@ -99,17 +99,17 @@ def test_same_seed_same_weights_other_seed_other_weights():
     assert not np.array_equal(a.params["W1"], c.params["W1"])
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"sizes": (784,)}, "sizes"),
-    ({"sizes": (784, 0, 10)}, "sizes"),
-    ({"sizes": (784, 12.5, 10)}, "sizes"),
-    ({"sizes": "784-10"}, "sizes"),
-    ({"init": "xavier"}, "init"),
-    ({"dtype": np.int32}, "dtype"),
-    ({"seed": -1}, "seed"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"sizes": (784,)}, ValueError, "sizes"),
+    ({"sizes": (784, 0, 10)}, ValueError, "sizes"),
+    ({"sizes": (784, 12.5, 10)}, ValueError, "sizes"),
+    ({"sizes": "784-10"}, TypeError, "sizes"),
+    ({"init": "xavier"}, ValueError, "init"),
+    ({"dtype": np.int32}, ValueError, "dtype"),
+    ({"seed": -1}, ValueError, "seed"),
 ])
-def test_bad_construction(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_construction(kwargs, error, match):
+    with pytest.raises(error, match=match):
         MLP(**kwargs)
 
 
@@ -370,9 +370,8 @@ def test_max_loss_is_configurable(subset):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"epochs": 0}, "epochs must be an integer >= 1"),
-    ({"epochs": 2.5}, "epochs"),
-    ({"epochs": 1, "batch_size": 0}, "batch_size must be an integer >= 1"),
+    ({"epochs": 0}, "epochs must be at least 1"),
+    ({"epochs": 1, "batch_size": 0}, "batch_size must be at least 1"),
     ({"epochs": 1, "batch_size": -32}, "batch_size"),
     ({"epochs": 1, "lr": 0}, "lr must be a positive"),
     ({"epochs": 1, "lr": -1.0}, "lr must be a positive"),
@@ -387,6 +386,18 @@ def test_max_loss_is_configurable(subset):
 def test_fit_bad_arguments(kwargs, match):
     x, y = random_batch((5, 4, 3))
     with pytest.raises(ValueError, match=match):
+        MLP((5, 4, 3)).fit(x, y, verbose=False, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"epochs": 2.5}, "epochs must be a whole number"),
+    ({"epochs": 1, "batch_size": "32"}, "batch_size must be a whole number"),
+    ({"epochs": 1, "lr": "fast"}, "lr must be a positive number"),
+    ({"epochs": 1, "momentum": None}, "momentum must be a number in"),
+])
+def test_fit_arguments_of_the_wrong_type(kwargs, match):
+    x, y = random_batch((5, 4, 3))
+    with pytest.raises(TypeError, match=match):
         MLP((5, 4, 3)).fit(x, y, verbose=False, **kwargs)
 
 
@@ -419,3 +430,16 @@ def test_one_blas_thread_restores_state():
     with one_blas_thread():
         inside = a @ a
     assert np.allclose(inside, a @ a)
+
+
+def test_one_blas_thread_sets_one_thread_and_restores_the_count():
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before, "NumPy's BLAS is not visible to threadpoolctl"
+    with one_blas_thread():
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before

@@ -24,9 +24,9 @@ import nbformat
 import pytest
 from packaging.requirements import Requirement
 
+from tools import generate
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
 
 with open(ROOT / "pyproject.toml", "rb") as _f:
     PYPROJECT = tomllib.load(_f)

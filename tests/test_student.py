@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from tools import execute, generate, student
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
-import student  # noqa: E402
 
 LESSONS = [x["file"] for x in generate.lessons() if (ROOT / "notebooks" / x["file"]).exists()]
 RUN_ALL = os.environ.get("STUDENT_RUN_ALL") == "1"
@@ -163,8 +160,7 @@ def test_copy_runs_up_to_the_first_exercise(copies, name):
     """Execute the lesson part of the student copy (before '## Exercises') in a fresh kernel."""
     copy = pupil(copies, name)
     copy.cells = copy.cells[:student.exercises_start(copy)]
-    client = NotebookClient(copy, timeout=1200, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(copies)}})
+    client = execute.notebook_client(copy, copies, timeout=1200)
     client.execute()  # raises CellExecutionError on the first failing cell
     for cell in copy.cells:
         for out in cell.get("outputs", []):

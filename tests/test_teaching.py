@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools import generate, student
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
-import student  # noqa: E402
 
 GUIDE = ROOT / "TEACHING.md"
 LESSONS = generate.lessons()

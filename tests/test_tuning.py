@@ -49,7 +49,7 @@ def test_make_config_fills_defaults_and_normalises() -> None:
     ({"learning_rate": 1e-3}, ValueError, "known ones"),
     ({"lr": 0.0}, ValueError, "positive"),
     ({"lr": float("nan")}, ValueError, "positive"),
-    ({"lr": "fast"}, ValueError, "learning rate"),
+    ({"lr": "fast"}, TypeError, "learning rate"),
     ({"dropout": 1.0}, ValueError, "[0, 1)"),
     ({"dropout": -0.1}, ValueError, "[0, 1)"),
     ({"activation": "softsign"}, ValueError, "relu"),

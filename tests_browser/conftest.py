@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import os
+import tempfile
 from pathlib import Path
 
 import lab
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
-ARTIFACTS = ROOT / "tmp" / "browser"  # screenshots of each run (git-ignored)
+from tools import environment
+
+# Screenshots of each run, in the system temp folder (never in the checkout).
+ARTIFACTS = Path(tempfile.gettempdir()) / "mnist-lessons-browser"
 
 # The kernels JupyterLab starts inherit this environment: the same quiet TensorFlow and the
 # same MNIST file as `make test`.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("PYTHONHASHSEED", "0")
-if not os.environ.get("MNIST_PATH") and SHARED_MNIST.exists():
-    os.environ["MNIST_PATH"] = str(SHARED_MNIST)
+environment.apply()
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +29,8 @@ def artifacts() -> Path:
 def server():
     """Yield JupyterLab on loopback, serving a temporary copy of the lessons."""
     if not Path(lab.CHROMIUM).exists():
-        pytest.fail(f"{lab.CHROMIUM} is missing: run `make test-browser`, which installs it")
+        pytest.fail(f"no chromium at {lab.CHROMIUM}: run `make test-browser` (it installs "
+                    "chromium where it can, or says what to install), or set CHROMIUM to one")
     with lab.LabServer(lab.lesson_paths()) as running:
         yield running
 

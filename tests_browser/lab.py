@@ -29,7 +29,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+# The browser: $CHROMIUM (the Makefile's CHROMIUM variable), else Debian's.
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -186,7 +187,7 @@ class RequestLog:
 
 @contextmanager
 def chromium(requests: RequestLog | None = None) -> Iterator[object]:
-    """Yield a Playwright browser context of /usr/bin/chromium with a fresh, empty profile."""
+    """Yield a Playwright browser context of CHROMIUM with a fresh, empty profile."""
     from playwright.sync_api import sync_playwright
 
     log = requests if requests is not None else RequestLog()
@@ -359,8 +360,7 @@ def thumbnail(png: bytes, width: int = THUMBNAIL_WIDTH) -> bytes:
 
 def lesson_paths() -> list[Path]:
     """Return the lessons of lessons.toml that exist, in order."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import generate
+    from tools import generate
 
     paths = [ROOT / "notebooks" / lesson["file"] for lesson in generate.lessons()]
     return [p for p in paths if p.exists()]

@@ -8,7 +8,6 @@ and in a lesson with a live widget, moving a slider with the keyboard redraws it
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -16,9 +15,9 @@ import lab
 import nbformat
 import pytest
 
+from tools import generate
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
 
 LESSONS = generate.lessons()
 # The lessons whose explorers the spec names (a slider that redraws a figure).

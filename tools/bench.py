@@ -1,6 +1,6 @@
 """Benchmark the lessons and the two networks; print a table and write benchmarks/RESULTS.md.
 
-Usage: python tools/bench.py [--quick] [--notebooks PATH ...] [--output PATH] [--epochs N]
+Usage: python -m tools.bench [--quick] [--notebooks PATH ...] [--output PATH] [--epochs N]
 
 What it measures, on this machine, in one run:
 - NumPy's float32 matrix-multiply throughput (best of several n x n @ n x n products),
@@ -29,13 +29,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from helpers.text import column_widths, table_lines
+from tools import environment
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "RESULTS.md"
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
-
-# The same environment as `make test` and `make outputs` (the Makefile exports these).
-ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 # Lesson 04's network and training settings; the Keras twin uses the same.
 SIZES = (784, 128, 10)
@@ -275,12 +274,12 @@ class PeakRss:
 def run_notebook(path: Path, timeout: int = 1800) -> dict[str, object]:
     """Execute a copy of a lesson in a fresh kernel as the tests do; return time and memory."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    from tools.execute import notebook_client
+
     nb = nbformat.read(path, as_version=4)  # executed in memory; the file is not touched
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = notebook_client(nb, path.parent, timeout=timeout)
     sampler = PeakRss()
 
     def on_start(**_: object) -> None:
@@ -344,16 +343,12 @@ def target_rows(notebooks: list[dict[str, object]]) -> list[list[str]]:
 
 def table(header: list[str], rows: list[list[str]]) -> str:
     """Return a Markdown table (numbers right-aligned)."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(header)]
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.rjust(w) if i else c.ljust(w)
-                                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))) + " |"
-
+    top, *lines = table_lines([header, *rows], "<" + ">" * (len(header) - 1), sep=" | ",
+                              strip=False)
+    widths = column_widths([header, *rows])
     rule = "|" + "|".join("-" * (w + 1) + ":" if i else ":" + "-" * (w + 1)
                           for i, w in enumerate(widths)) + "|"
-    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+    return "\n".join([f"| {top} |", rule, *(f"| {line} |" for line in lines)])
 
 
 def report(info: dict[str, str], args: argparse.Namespace, peak: dict[str, float],
@@ -465,14 +460,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    for key, value in ENV.items():
-        os.environ.setdefault(key, value)
-    if not os.environ.get("MNIST_PATH") and SHARED_MNIST.exists():
-        os.environ["MNIST_PATH"] = str(SHARED_MNIST)
-    sys.path.insert(0, str(ROOT))
-    from helpers.setup import quiet_tensorflow_env
-
-    quiet_tensorflow_env()
+    environment.apply()  # quiet TensorFlow (set before it is imported), MNIST_PATH
     info = machine()
     print(f"bench: {info['CPU']}, {info['Cores available']} cores", file=sys.stderr, flush=True)
 

@@ -1,7 +1,8 @@
 """Execute lessons in place, each in a fresh kernel, top to bottom (used by `make outputs`).
 
-Usage: python tools/execute.py notebooks/01_dataset_tour.ipynb [...]
-The environment is the one the tests use (the Makefile exports it).
+Usage: python -m tools.execute notebooks/01_dataset_tour.ipynb [...]
+The environment is the one the tests use (tools/environment.py); the kernel is this
+interpreter's (sys.executable), as under nbval's --nbval-current-env.
 """
 
 from __future__ import annotations
@@ -11,7 +12,27 @@ import time
 from pathlib import Path
 
 import nbformat
+from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+
+from tools import environment
+
+
+class ThisInterpreter(KernelSpecManager):
+    """Kernel specs that start every kernel on this interpreter, never a user-level 'python3'."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+
+
+def notebook_client(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 1800,
+                    **options: object) -> NotebookClient:
+    """Return an nbclient that runs ``nb`` in ``cwd`` on this environment's interpreter."""
+    km = KernelManager(kernel_spec_manager=ThisInterpreter(), kernel_name="python3")
+    return NotebookClient(nb, km=km, timeout=timeout, record_timing=False,
+                          resources={"metadata": {"path": str(cwd)}}, **options)
 
 
 def execute(path: Path, dest: Path | None = None) -> list[str]:
@@ -19,9 +40,7 @@ def execute(path: Path, dest: Path | None = None) -> list[str]:
     nb = nbformat.read(path, as_version=4)
     # No stored widget state: GitHub and Colab show a widget's text/plain instead, and a
     # running notebook makes its own widgets; the state only added ~130 KB of PNG copies.
-    client = NotebookClient(nb, timeout=1800, kernel_name="python3", record_timing=False,
-                            store_widget_state=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = notebook_client(nb, path.parent, store_widget_state=False)
     client.execute()
     nb.metadata.pop("widgets", None)
     problems = []
@@ -36,6 +55,7 @@ def execute(path: Path, dest: Path | None = None) -> list[str]:
 
 
 def main(paths: list[str]) -> int:
+    environment.apply()
     problems: list[str] = []
     for p in paths:
         start = time.perf_counter()

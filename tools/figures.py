@@ -1,6 +1,6 @@
 """Write the figures of images/ (README banner and slides) with the helpers the lessons use.
 
-Usage: python tools/figures.py [--out DIR]   (`make images` runs it)
+Usage: python -m tools.figures [--out DIR]   (`make images` runs it)
 Every figure is drawn from MNIST (MNIST_PATH or Keras' cache) or from plain functions; nothing
 is trained, so the script takes a few seconds.
 """

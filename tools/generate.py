@@ -1,6 +1,6 @@
 """Write navigation from lessons.toml into the README and every lesson (idempotent).
 
-Usage: python tools/generate.py [--check]
+Usage: python -m tools.generate [--check]
 With --check nothing is written; the exit code is 1 if anything would change.
 """
 
@@ -22,13 +22,18 @@ SETUP_END = "helpers.setup_notebook()"
 BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
+class ManifestError(ValueError):
+    """lessons.toml, pyproject.toml, the README or a lesson is not as the generator needs it."""
+
+
 def lessons() -> list[dict]:
     """Return the manifest's lessons, in order."""
     with open(ROOT / "lessons.toml", "rb") as f:
         items = tomllib.load(f)["lesson"]
     for i, lesson in enumerate(items, start=1):
         if not lesson["file"].startswith(f"{i:02d}_"):
-            raise SystemExit(f"lessons.toml: lesson {i} is {lesson['file']}; number them in order")
+            raise ManifestError(f"lessons.toml: lesson {i} is {lesson['file']}; "
+                                "number them in order")
         lesson["number"] = f"{i:02d}"
     return items
 
@@ -47,8 +52,8 @@ def ref() -> str:
     """Return the git ref (branch or tag) the lessons link to and install helpers from."""
     value = _pyproject().get("tool", {}).get("lessons", {}).get("ref", "main")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", value) or ".." in value:
-        raise SystemExit(f"pyproject.toml [tool.lessons] ref = {value!r} is not a branch or "
-                         "tag name; write e.g. ref = \"main\" or ref = \"v1.0\"")
+        raise ManifestError(f"pyproject.toml [tool.lessons] ref = {value!r} is not a branch or "
+                            "tag name; write e.g. ref = \"main\" or ref = \"v1.0\"")
     return value
 
 
@@ -162,7 +167,7 @@ def update_notebook(path: Path, items: list[dict], i: int) -> str:
     _set_cell(nb, "nav-footer", footer(items, i), "bottom")
     setup = _tagged(nb, "setup")
     if not setup:
-        raise SystemExit(f"{path.name}: no code cell tagged 'setup'; tag the setup cell")
+        raise ManifestError(f"{path.name}: no code cell tagged 'setup'; tag the setup cell")
     cell = nb.cells[setup[0]]
     rest = cell.source.split(SETUP_END, 1)[1] if SETUP_END in cell.source else "\n" + cell.source
     cell.source = setup_prefix() + rest
@@ -196,7 +201,7 @@ def update_readme(text: str, items: list[dict]) -> str:
     """Return the README text with the lessons table between its markers replaced."""
     pattern = re.compile(re.escape(TABLE_START) + r".*?" + re.escape(TABLE_END), re.S)
     if not pattern.search(text):
-        raise SystemExit(f"README.md has no {TABLE_START} ... {TABLE_END} markers")
+        raise ManifestError(f"README.md has no {TABLE_START} ... {TABLE_END} markers")
     return pattern.sub(lambda _: f"{TABLE_START}\n{readme_table(items)}\n{TABLE_END}", text)
 
 
@@ -223,7 +228,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="only report drift")
     args = parser.parse_args()
-    changes = planned_changes()
+    try:
+        changes = planned_changes()
+    except ManifestError as exc:
+        print(f"make generate: {exc}", file=sys.stderr)
+        return 1
     for path, text in changes.items():
         rel = path.relative_to(ROOT)
         if args.check:

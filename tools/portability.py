@@ -37,6 +37,7 @@ from pathlib import Path
 
 import nbformat
 
+from tools.environment import FIXED, lesson_environment
 from tools.nbval_tolerance import METADATA_KEY, flatten, split_numbers, to_float
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,8 +92,6 @@ HELD_OUT = [
 ENTRIES = {e.name: e for e in [Entry("here", "this machine as it is"), *MATRIX, *EXTRA,
                                *HELD_OUT]}
 
-# The environment the Makefile gives the tests and `make outputs`.
-BASE_ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
 ONLY: list[str] = []  # lesson numbers to restrict to (--lessons), e.g. ["05", "06"]
@@ -106,13 +105,9 @@ def lessons() -> list[Path]:
 
 def environment(entry: Entry) -> dict[str, str]:
     """Return the process environment for one entry (MNIST_PATH kept from the caller)."""
-    env = dict(os.environ)  # what the machine sets (OPENBLAS_CORETYPE on some) stays
-    env.update(BASE_ENV)
+    # What the machine sets (OPENBLAS_CORETYPE on some) stays; the tests' fixed variables win.
+    env = lesson_environment({**os.environ, **FIXED})
     env.update(entry.env)
-    if not env.get("MNIST_PATH"):
-        shared = ROOT.parent / "shared" / "data" / "mnist.npz"
-        if shared.exists():
-            env["MNIST_PATH"] = str(shared)
     return env
 
 

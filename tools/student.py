@@ -1,6 +1,6 @@
 """Write student copies of the lessons: every solution removed, exercise outputs cleared.
 
-Usage: python tools/student.py [--out DIR]   (default DIR: student/, which is not committed)
+Usage: python -m tools.student [--out DIR]   (default DIR: student/, which is not committed)
 
 A student copy keeps everything else of the lesson as is: the text, the code and outputs of
 the lesson itself, the checks. What changes:
@@ -19,8 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate  # noqa: E402
+from tools import generate
 
 ROOT = generate.ROOT
 NOTEBOOKS = generate.NOTEBOOKS
@@ -33,6 +32,8 @@ SOLUTION_BLOCK = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 SOLUTION_TAG = "solution"
+EXERCISE_COUNT = range(3, 6)  # 3 to 5 exercises with a check per lesson (the lesson frame)
+CHECK_CALL = re.compile(r"\bcheck\.([A-Za-z_]\w*)\s*\(")
 
 
 def strip_solutions(source: str) -> str:
@@ -52,6 +53,14 @@ def exercises_start(nb: nbformat.NotebookNode) -> int | None:
                 line.strip() == EXERCISES for line in cell.source.splitlines()):
             return k
     return None
+
+
+def exercise_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """Return the code cells after ``## Exercises`` that call a check (none without it)."""
+    start = exercises_start(nb)
+    if start is None:
+        return []
+    return [c for c in nb.cells[start:] if c.cell_type == "code" and CHECK_CALL.search(c.source)]
 
 
 def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

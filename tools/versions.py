@@ -1,15 +1,21 @@
 """Print the versions this environment uses beside the pins of requirements.txt (a table).
 
-Usage: python tools/versions.py   (`make test-latest` runs it in .venv-latest/)
+Usage: python -m tools.versions   (`make test-latest` runs it in .venv-latest/)
 """
 
 from __future__ import annotations
 
 import platform
-import re
 import sys
 from importlib import metadata
 from pathlib import Path
+
+from packaging.markers import default_environment
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from helpers.text import column_widths, table_lines
+from tools.platforms import pins_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ["tensorflow-cpu", "keras", "keras-tuner", "numpy", "matplotlib", "ipywidgets",
@@ -17,23 +23,14 @@ PACKAGES = ["tensorflow-cpu", "keras", "keras-tuner", "numpy", "matplotlib", "ip
 
 
 def pins() -> dict[str, str]:
-    """Return {normalised name: version} from requirements.txt."""
-    found = {}
-    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", line.strip())
-        if m:
-            found[_norm(m.group(1))] = m.group(2)
-    return found
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    """Return {canonical name: version} of the requirements.txt pins for this platform."""
+    env = default_environment()
+    return {name: next(iter(req.specifier)).version
+            for name, req in pins_for(ROOT / "requirements.txt", env).items()}
 
 
 def _compare(have: str, pin: str) -> str:
     """Return 'same', 'newer' or 'older' for an installed version against the pin."""
-    from packaging.version import InvalidVersion, Version
-
     if have == pin:
         return "same"
     try:
@@ -50,15 +47,12 @@ def main() -> int:
             have = metadata.version(name)
         except metadata.PackageNotFoundError:
             have = "(not installed)"
-        pin = pinned.get(_norm(name), "-")
+        pin = pinned.get(canonicalize_name(name), "-")
         note = _compare(have, pin)
         rows.append((name, have, pin, note))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
     print(f"Python {platform.python_version()} ({sys.executable})")
-    for k, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-        if k == 0:
-            print("  ".join("-" * w for w in widths))
+    header, *lines = table_lines(rows, "<<<<")
+    print("\n".join([header, "  ".join("-" * w for w in column_widths(rows)), *lines]))
     return 0
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dis
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from helpers import validate
 
 RIGHT, WRONG, MALFORMED, TODO = "✅", "❌", "⚠️", "✏️"
 
@@ -52,6 +55,51 @@ def unanswered(answer: Any, what: str = "your answer") -> Feedback | None:
     return None
 
 
+def _placeholder() -> None: ...
+
+
+def _not_implemented() -> None:
+    raise NotImplementedError
+
+
+def _not_implemented_call() -> None:
+    raise NotImplementedError()
+
+
+def _body(fn: Any) -> list[tuple[str, Any]]:
+    """Return a function's bytecode as (operation, argument) pairs, without no-ops."""
+    return [(i.opname, i.argval) for i in dis.get_instructions(fn)
+            if i.opname not in ("RESUME", "NOP", "CACHE")]
+
+
+_PLACEHOLDERS = [_body(f) for f in (_placeholder, _not_implemented, _not_implemented_call)]
+
+
+def is_stub(fn: Any) -> bool:
+    """Return True for a function that still holds the template's placeholder body.
+
+    The placeholder is ``...``, ``pass``, a docstring alone (Python compiles each to "return
+    None"), or ``raise NotImplementedError``. A real answer, even ``return 0``, is not a stub.
+    """
+    if not callable(fn) or getattr(fn, "__code__", None) is None:
+        return False
+    return _body(fn) in _PLACEHOLDERS
+
+
+def unanswered_function(fn: Any, what: str) -> Feedback | None:
+    """Return 'not answered yet' for ``...``, None or a function whose body is the placeholder."""
+    if (todo := unanswered(fn, what)) is not None:
+        return todo
+    return unanswered(..., what) if is_stub(fn) else None
+
+
+def not_a_function(fn: Any, what: str) -> Feedback | None:
+    """Return 'malformed' feedback if ``fn`` is not a function, else None."""
+    if callable(fn):
+        return None
+    return malformed(f"{what} should be a function (def ...), but you gave a {_type_name(fn)}.")
+
+
 def _type_name(x: Any) -> str:
     return type(x).__name__
 
@@ -61,9 +109,8 @@ def check_number(answer: Any, expected: float, *, what: str, rtol: float = 1e-3,
     """Compare a single number with ``expected`` within a tolerance."""
     if (todo := unanswered(answer, what)) is not None:
         return todo
-    if isinstance(answer, np.ndarray) and answer.size == 1:
-        answer = answer.item()
-    if isinstance(answer, bool) or not isinstance(answer, int | float | np.number):
+    answer = validate.item(answer)
+    if not validate.is_number(answer):
         return malformed(f"{what} should be a single number, but you gave a "
                          f"{_type_name(answer)}: {answer!r:.60}.")
     if not np.isfinite(answer):
@@ -78,8 +125,7 @@ def check_integer(answer: Any, expected: int, *, what: str, hint: str | None = N
     """Compare a whole number with ``expected`` exactly."""
     if (todo := unanswered(answer, what)) is not None:
         return todo
-    if isinstance(answer, np.ndarray) and answer.size == 1:
-        answer = answer.item()
+    answer = validate.item(answer)
     if isinstance(answer, float) and answer.is_integer():
         answer = int(answer)
     if isinstance(answer, bool) or not isinstance(answer, int | np.integer):
@@ -139,9 +185,8 @@ def check_function(fn: Any, cases: Iterable[tuple[tuple[Any, ...], Any]], *, wha
     """Call a learner's function on each case's arguments and compare with the expected value."""
     if (todo := unanswered(fn, what)) is not None:
         return todo
-    if not callable(fn):
-        return malformed(f"{what} should be a function (def ...), but you gave a "
-                         f"{_type_name(fn)}.")
+    if (problem := not_a_function(fn, what)) is not None:
+        return problem
     for args, expected in cases:
         shown = ", ".join(_short(a) for a in args)
         try:

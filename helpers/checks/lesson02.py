@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import dis
 from typing import Any
 
 import numpy as np
 
+from helpers import validate
 from helpers.checks._core import (
     Feedback,
     check_function,
     check_integer,
     check_number,
+    is_stub,
     malformed,
     right,
     unanswered,
     wrong,
 )
+from helpers.neuron import count_params
 
 # Exercise 1: one neuron with a sigmoid.
 X1 = np.array([1.0, 0.5, -2.0])
@@ -32,8 +34,7 @@ SIZES = (784, 256, 64, 10)
 
 def _is_number(x: Any) -> bool:
     """Return True for a finite real number (not a bool)."""
-    return (isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
-            and bool(np.isfinite(x)))
+    return validate.is_number(x) and bool(np.isfinite(x))
 
 
 def _z1() -> float:
@@ -78,9 +79,8 @@ def layer_output_shape(answer: Any) -> Feedback:
 
 def param_count(answer: Any) -> Feedback:
     """Exercise 3: the parameter count of dense layers 784 -> 256 -> 64 -> 10."""
-    pairs = list(zip(SIZES[:-1], SIZES[1:], strict=True))
-    expected = sum(i * o + o for i, o in pairs)
-    no_bias = sum(i * o for i, o in pairs)
+    expected = count_params(SIZES)
+    no_bias = expected - sum(SIZES[1:])
     if _is_number(answer) and float(answer) == no_bias:
         return wrong(f"{int(answer)} counts the weights only.",
                      "each neuron also has one bias: add n_out per layer.")
@@ -89,25 +89,10 @@ def param_count(answer: Any) -> Feedback:
                               "add the three layers.")
 
 
-def _is_stub(fn: Any) -> bool:
-    """Return True for a function whose body is only ``...`` or ``pass`` (not written yet)."""
-    def empty() -> None: ...
-
-    if not hasattr(fn, "__code__"):
-        return False
-    return _instructions(fn) == _instructions(empty)
-
-
-def _instructions(fn: Any) -> list[tuple[str, Any]]:
-    """Return a function's bytecode as (operation, argument) pairs, without no-ops."""
-    return [(i.opname, i.argval) for i in dis.get_instructions(fn)
-            if i.opname not in ("RESUME", "NOP", "CACHE")]
-
-
 def dense_layer(fn: Any) -> Feedback:
     """Exercise 4: a function ``dense_relu(x, W, b)`` returning ``max(0, x @ W + b)``."""
     what = "your function dense_relu"
-    if _is_stub(fn):
+    if is_stub(fn):
         todo = unanswered(..., "the body of dense_relu")
         assert todo is not None
         return todo

@@ -7,43 +7,22 @@ maths of :mod:`helpers.scratch`. It never raises: it says what is right, what is
 
 from __future__ import annotations
 
-import dis
 import warnings
 from typing import Any
 
 import numpy as np
 
-from helpers.checks._core import Feedback, malformed, right, unanswered, wrong
+from helpers.checks._core import Feedback, malformed, not_a_function, right, unanswered, wrong
+from helpers.checks._core import unanswered_function as _todo
 from helpers.scratch import MLP, log_softmax, one_hot
 
 __all__ = ["backprop_by_hand", "forward_two_hidden", "grad_W2", "momentum_step",
            "softmax_ce_grad"]
 
-_EMPTY_BODY = {"RESUME", "NOP", "LOAD_CONST", "RETURN_CONST", "RETURN_VALUE", "POP_TOP", "CACHE"}
-
-
-def _todo(fn: Any, what: str) -> Feedback | None:
-    """Return 'not answered yet' for ``...``, None, or a function whose body is only ``...``.
-
-    Python compiles ``def f(x): ...`` to "return None", so a function that does nothing
-    else counts as not answered.
-    """
-    if (todo := unanswered(fn, what)) is not None:
-        return todo
-    code = getattr(fn, "__code__", None)
-    if code is not None:
-        ops = list(dis.get_instructions(code))
-        constants = [i.argval for i in ops if i.opname in ("LOAD_CONST", "RETURN_CONST")]
-        if {i.opname for i in ops} <= _EMPTY_BODY and all(c is None for c in constants):
-            return unanswered(..., what)
-    return None
-
-
 def _call(fn: Any, name: str, args: tuple[Any, ...]) -> tuple[Any, Feedback | None]:
     """Call a learner's function quietly; return ``(result, None)`` or ``(None, feedback)``."""
-    if not callable(fn):
-        return None, malformed(f"{name} should be a function (def ...), but you gave a "
-                               f"{type(fn).__name__}.")
+    if (problem := not_a_function(fn, name)) is not None:
+        return None, problem
     copies = tuple(a.copy() if isinstance(a, np.ndarray | dict) else a for a in args)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from helpers import validate
 from helpers.checks._core import (
     Feedback,
     check_integer,
@@ -19,19 +20,14 @@ from helpers.checks._core import (
     unanswered,
     wrong,
 )
+from helpers.neuron import count_params
 
 __all__ = ["best_epoch", "deeper_model", "lecun_params", "test_accuracy"]
 
 LECUN_SIZES = (784, 300, 100, 10)
 
 
-def _dense_params(sizes: Sequence[int]) -> int:
-    """Return the parameters of a stack of Dense layers: sum of ``n_in * n_out + n_out``."""
-    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, int) or s < 1
-                             for s in sizes):
-        raise ValueError(f"sizes must be at least two positive ints (input, ..., output), "
-                         f"got {sizes!r}.")
-    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+_dense_params = count_params
 
 
 def lecun_params(answer: Any) -> Feedback:
@@ -55,9 +51,7 @@ def lecun_params(answer: Any) -> Feedback:
 
 def _as_int(answer: Any) -> int:
     """Return a whole-number answer (already accepted by check_integer) as an int."""
-    if isinstance(answer, np.ndarray):
-        answer = answer.item()
-    return int(answer)
+    return int(validate.item(answer))
 
 
 def _is_keras_model(model: Any) -> bool:

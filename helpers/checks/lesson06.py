@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from helpers import validate
 from helpers.checks._core import (
     Feedback,
     check_choice,
@@ -16,6 +17,7 @@ from helpers.checks._core import (
     unanswered,
     wrong,
 )
+from helpers.neuron import count_params
 from helpers.tuning import DIVERGED_BELOW  # below it a network diverged rather than learned
 
 WHY_NOT_TEST_OPTIONS = ("a", "b", "c", "d")
@@ -25,7 +27,7 @@ WHY_NOT_TEST = "c"
 def parameter_count(answer: Any, hidden: Sequence[int] = (256, 128)) -> Feedback:
     """Check the number of weights and biases of an MLP 784 -> hidden... -> 10."""
     sizes = [784, *hidden, 10]
-    expected = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:], strict=False))
+    expected = count_params(sizes)
     what = f"the parameter count of the {' -> '.join(map(str, sizes))} network"
     return check_integer(answer, expected, what=what,
                          hint="each Dense layer has (inputs + 1) x outputs parameters: one "
@@ -45,13 +47,7 @@ def _rows_problem(rows: Any, param: str) -> Feedback | None:
     return None
 
 
-def _number(x: Any) -> float | None:
-    """Return ``x`` as a float if it is a real number, else None."""
-    if isinstance(x, np.ndarray) and x.size == 1:
-        x = x.item()
-    if isinstance(x, bool) or not isinstance(x, int | float | np.number):
-        return None
-    return float(x)
+_number = validate.real_number
 
 
 def diverged_lr(answer: Any, rows: Any) -> Feedback:

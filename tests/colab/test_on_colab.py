@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from tools import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSTRAINTS = ROOT / "tests" / "colab" / "constraints.txt"
 BASELINE = Path(sys.prefix) / ".colab-baseline.txt"
-sys.path.insert(0, str(ROOT / "tools"))
-import generate  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not BASELINE.exists(),
                                 reason="runs only in .venv-colab (make test-colab)")
@@ -33,8 +34,7 @@ with open(ROOT / "pyproject.toml", "rb") as _f:
     PROJECT = tomllib.load(_f)["project"]["name"]
 
 
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+canonical = canonicalize_name
 
 
 def pins(text: str) -> dict[str, str]:
@@ -43,8 +43,8 @@ def pins(text: str) -> dict[str, str]:
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            name, version = line.split("==")
-            found[canonical(name)] = version
+            req = Requirement(line)
+            found[canonical(req.name)] = next(iter(req.specifier)).version
     return found
 
 

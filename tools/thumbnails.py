@@ -1,15 +1,14 @@
 """Write images/thumbnails/NN.png: each lesson's first screen in JupyterLab, 480 px wide.
 
-Usage: python tests_browser/thumbnails.py (`make thumbnails` runs it, then `make generate`).
+Usage: python -m tools.thumbnails (`make thumbnails` runs it, then `make generate`).
 Nothing is executed: the screenshot shows the committed notebook as it opens.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-import lab
+from tests_browser import lab
 
 OUT = lab.ROOT / "images" / "thumbnails"
 
@@ -34,5 +33,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     sys.exit(main())

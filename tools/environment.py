@@ -1,0 +1,48 @@
+"""The environment every lesson runs in, for the tests, the tools and the Makefile: one place.
+
+Quiet TensorFlow (``helpers.setup.TF_ENV``), a fixed hash seed, and ``MNIST_PATH`` falling back
+to the offline copy beside this checkout (``../shared/data/mnist.npz``) when nothing is set.
+Variables the caller has set already are kept.
+
+Usage: python -m tools.environment   prints the NAME=value lines to add (the Makefile exports them)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from helpers.data import MNIST_ENV
+from helpers.setup import TF_ENV
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
+FIXED = {"PYTHONHASHSEED": "0", **TF_ENV}
+
+
+def lesson_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return ``base`` (default: this process's environment) with the lessons' variables added."""
+    env = dict(os.environ if base is None else base)
+    for key, value in FIXED.items():
+        env.setdefault(key, value)
+    if not env.get(MNIST_ENV) and SHARED_MNIST.exists():
+        env[MNIST_ENV] = str(SHARED_MNIST)
+    return env
+
+
+def apply() -> None:
+    """Add the lessons' variables to this process's environment (kernels it starts inherit them)."""
+    os.environ.update(lesson_environment())
+
+
+def main() -> int:
+    added = {k: v for k, v in lesson_environment().items() if os.environ.get(k) != v}
+    for key, value in added.items():
+        print(f"{key}={value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
