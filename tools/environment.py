@@ -2,7 +2,8 @@
 
 Quiet TensorFlow (``helpers.setup.TF_ENV``), a fixed hash seed, and ``MNIST_PATH`` falling back
 to the offline copy beside this checkout (``../shared/data/mnist.npz``) when nothing is set.
-Variables the caller has set already are kept.
+The fixed variables always win (a machine's own TF_ENABLE_ONEDNN_OPTS=1 would move the numbers);
+an ``MNIST_PATH`` the caller has set is kept.
 
 Usage: python -m tools.environment   prints the NAME=value lines to add (the Makefile exports them)
 """
@@ -25,8 +26,7 @@ FIXED = {"PYTHONHASHSEED": "0", **TF_ENV}
 def lesson_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """Return ``base`` (default: this process's environment) with the lessons' variables added."""
     env = dict(os.environ if base is None else base)
-    for key, value in FIXED.items():
-        env.setdefault(key, value)
+    env.update(FIXED)
     if not env.get(MNIST_ENV) and SHARED_MNIST.exists():
         env[MNIST_ENV] = str(SHARED_MNIST)
     return env
