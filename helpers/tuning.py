@@ -360,18 +360,56 @@ def _run(configs: list[Config], keys: list[str], base: Config, data: Any, seed: 
 
 
 def sweep(param: str, values: Sequence[Any], base_config: Mapping[str, Any] | None, data: Any,
-          *, seed: int = DEFAULT_SEED, verbose: bool = True) -> list[Row]:
+          *, seed: int = DEFAULT_SEED, seeds: Sequence[int] | None = None,
+          verbose: bool = True) -> list[Row]:
     """Vary one hyperparameter over ``values``, all others fixed at ``base_config``.
 
     Example: ``sweep("lr", [1e-4, 1e-3, 1e-2], {"epochs": 2}, data)``. Returns one row per
-    value, in the order given.
+    value, in the order given. With ``seeds`` (e.g. ``(42, 43, 44)``) every value is trained
+    once per seed, and each row also holds its ``seed``: the spread between seeds shows how
+    much of a difference is noise.
     """
     if param not in DEFAULTS:
         raise _unknown(param, "param")
     base = make_config(base_config)
     values = _check_values(param, values, "values")
     _check_data(data)
-    return _run([{param: v} for v in values], [param], base, data, _check_seed(seed), verbose)
+    if seeds is None:
+        return _run([{param: v} for v in values], [param], base, data, _check_seed(seed),
+                    verbose)
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Sequence) or not seeds:
+        raise TypeError(f"seeds must be a non-empty list of ints such as (42, 43, 44), got "
+                        f"{seeds!r}.")
+    seeds = [_check_seed(s) for s in seeds]
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds {seeds} repeats a seed; a repeat would only copy a trial.")
+    rows: list[Row] = []
+    total = len(values) * len(seeds)
+    for value in values:
+        for s in seeds:
+            row = train_and_score({**base, param: value}, data, seed=s, verbose=False)
+            row["trial"] = len(rows) + 1
+            row["seed"] = s
+            if verbose:
+                line = format_trial(row, [param], row["trial"], total)
+                print(line.replace("  ->", f"  seed={s}  ->", 1))
+            rows.append(row)
+    return rows
+
+
+def spread(rows: Sequence[Mapping[str, Any]], param: str,
+           key: str = "val_accuracy") -> list[Row]:
+    """Return one row per value of ``param``: the mean, lowest and highest ``key`` over seeds.
+
+    Each result row holds ``param``, ``mean``, ``low``, ``high`` and ``runs`` (how many).
+    """
+    rows = _check_rows(rows, param)
+    _check_rows(rows, key)
+    groups: dict[Any, list[float]] = {}
+    for r in rows:
+        groups.setdefault(r[param], []).append(float(r[key]))
+    return [{param: v, "mean": float(np.mean(xs)), "low": min(xs), "high": max(xs),
+             "runs": len(xs)} for v, xs in groups.items()]
 
 
 def grid_size(space: Mapping[str, Sequence[Any]]) -> int:
@@ -571,6 +609,8 @@ def plot_sweep(rows: Sequence[Mapping[str, Any]], param: str, *, logx: bool | No
 
     Numbers go on a numeric axis (log scale for ``lr`` and ``batch_size`` unless ``logx``
     says otherwise); single hidden layers on a log axis of units; anything else by name.
+    Rows of a sweep over several seeds show each run faintly, and the mean with a bar from
+    the lowest to the highest run.
     """
     if param not in DEFAULTS:
         raise _unknown(param, "param")
@@ -585,30 +625,48 @@ def plot_sweep(rows: Sequence[Mapping[str, Any]], param: str, *, logx: bool | No
         logx = True if logx is None else logx
     else:
         numeric = all(_is_number(v) for v in values)
-        xs = values if numeric else list(range(len(values)))
+        order = [v for i, v in enumerate(values) if v not in values[:i]]
+        xs = values if numeric else [order.index(v) for v in values]
         if logx is None:
             logx = numeric and param in ("lr", "batch_size")
     if logx and not numeric:
         raise ValueError(f"logx=True needs numeric values of {param!r}, got {values!r}.")
     acc = [r["val_accuracy"] for r in rows]
     secs = [r["seconds"] for r in rows]
+    unique = [v for i, v in enumerate(values) if v not in values[:i]]
+    repeated = len(unique) < len(values)
+    if repeated:  # several seeds per value: each run faint, the mean with its full range
+        ux = [xs[values.index(v)] for v in unique]
+        stats = {s_[param]: s_ for s_ in spread(rows, param)}
+        means = [stats[v]["mean"] for v in unique]
+        low = [stats[v]["mean"] - stats[v]["low"] for v in unique]
+        high = [stats[v]["high"] - stats[v]["mean"] for v in unique]
     fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.0))
     for ax, ys, name, color in ((axes[0], acc, "validation accuracy", "C0"),
                                 (axes[1], secs, "training time (s)", "C1")):
-        ax.plot(xs, ys, "o-" if numeric else "o", color=color, ms=6)
+        if repeated:
+            ax.plot(xs, ys, "o", color=color, ms=4, alpha=0.4)
+            if ys is acc:
+                ax.errorbar(ux, means, yerr=[low, high], fmt="o-" if numeric else "o",
+                            color=color, ms=6, capsize=4, label="mean, lowest to highest")
+                ax.legend(fontsize=8, loc="lower left")
+        else:
+            ax.plot(xs, ys, "o-" if numeric else "o", color=color, ms=6)
         ax.set_xlabel(label)
         ax.set_ylabel(name)
         if logx:
             ax.set_xscale("log")
+        shown = ux if repeated else xs
+        shown_values = unique if repeated else values
         if numeric:
-            ax.set_xticks(xs, [format_value(param, v) for v in values])
+            ax.set_xticks(shown, [format_value(param, v) for v in shown_values])
             ax.minorticks_off()
         else:
-            ax.set_xticks(xs, [_tick(param, v) for v in values])
-            ax.set_xlim(-0.5, len(xs) - 0.5)
-    for x, y in zip(xs, acc, strict=True):
-        axes[0].annotate(f"{y:.3f}", (x, y), textcoords="offset points", xytext=(0, 6),
-                         ha="center", fontsize=8)
+            ax.set_xticks(shown, [_tick(param, v) for v in shown_values])
+            ax.set_xlim(-0.5, len(shown) - 0.5)
+    for x, y in (zip(ux, means, strict=True) if repeated else zip(xs, acc, strict=True)):
+        axes[0].annotate(f"{y:.3f}", (x, y), textcoords="offset points", xytext=(8, 6),
+                         ha="left" if repeated else "center", fontsize=8)
     axes[0].margins(y=0.15)
     axes[1].set_ylim(bottom=0)
     fig.suptitle(title or f"Sweep of {label}")
