@@ -69,26 +69,73 @@ def test_lecun_params_malformed_and_unanswered():
 
 # deeper_model -----------------------------------------------------------------------------
 
+def _deeper(*middle, out=None):
+    """784 -> the given layers -> Dense(10, activation=out) (logits by default)."""
+    import keras
+
+    return keras.Sequential([keras.Input(shape=(784,)), *middle,
+                             keras.layers.Dense(10, activation=out)])
+
+
+def _solution(*after):
+    """The exercise's answer, with ``after`` layers appended behind the logits."""
+    import keras
+
+    L = keras.layers
+    return keras.Sequential([keras.Input(shape=(784,)), L.Dense(256, activation="relu"),
+                             L.Dropout(0.2), L.Dense(128, activation="relu"), L.Dropout(0.2),
+                             L.Dense(10), *after])
+
+
 def test_deeper_model_right():
     import keras
 
-    fb = check.deeper_model(_layers([256, 128]))
+    fb = check.deeper_model(_solution())
     assert fb.kind == "right" and "235,146 parameters" in fb.message
-    with_dropout = keras.Sequential([
-        keras.Input(shape=(784,)), keras.layers.Dense(256, activation="relu"),
-        keras.layers.Dropout(0.2), keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dropout(0.2), keras.layers.Dense(10, activation="softmax")])
-    assert check.deeper_model(with_dropout).ok
-    assert check.deeper_model(_layers([64]), hidden=(64,)).ok
+    L = keras.layers
+    # Judged wrongly before: separate ReLU layers are the same network.
+    separate = _deeper(L.Dense(256), L.ReLU(), L.Dropout(0.2),
+                       L.Dense(128), L.Activation("relu"), L.Dropout(0.2))
+    assert check.deeper_model(separate).ok
+    # Dropout before the ReLU computes the same function.
+    swapped = _deeper(L.Dense(256), L.Dropout(0.2), L.ReLU(),
+                      L.Dense(128), L.Dropout(0.2), L.ReLU())
+    assert check.deeper_model(swapped).ok
+    one = _deeper(L.Dense(64, activation="relu"), L.Dropout(0.3))
+    assert check.deeper_model(one, hidden=(64,), dropout=0.3).ok
 
 
 def test_deeper_model_wrong():
-    fb = check.deeper_model(_layers([128]))
+    import keras
+
+    L = keras.layers
+    fb = check.deeper_model(_layers([128], out_act=None))
     assert fb.kind == "wrong" and "[128, 10]" in fb.message and "[256, 128, 10]" in fb.message
-    fb = check.deeper_model(_layers([256, 128], hidden_act="sigmoid"))
+    fb = check.deeper_model(_layers([256, 128], hidden_act="sigmoid", out_act=None))
     assert fb.kind == "wrong" and "sigmoid" in fb.message and "relu" in fb.message
+    # Judged wrongly before: a model without the task's Dropout(0.2) was accepted.
     fb = check.deeper_model(_layers([256, 128], out_act=None))
-    assert fb.kind == "wrong" and "'linear'" in fb.message and "softmax" in fb.message
+    assert fb.kind == "wrong" and "Dropout(0.2)" in fb.message
+    half = _deeper(L.Dense(256, activation="relu"), L.Dropout(0.5),
+                   L.Dense(128, activation="relu"), L.Dropout(0.5))
+    assert check.deeper_model(half).kind == "wrong"
+    # A softmax output, in the Dense layer or as its own layer: this lesson outputs logits.
+    for model in (_deeper(L.Dense(256, activation="relu"), L.Dropout(0.2),
+                          L.Dense(128, activation="relu"), L.Dropout(0.2), out="softmax"),
+                  _solution(L.Softmax())):
+        fb = check.deeper_model(model)
+        assert fb.kind == "wrong" and "logits" in fb.message and "from_logits" in fb.message
+    fb = check.deeper_model(_deeper(L.Dense(256), L.Dropout(0.2), L.Dense(128, "relu"),
+                                    L.Dropout(0.2)))
+    assert fb.kind == "wrong" and "linear" in fb.message
+    fb = check.deeper_model(_deeper(L.Dense(256, "relu"), L.ReLU(), L.Dropout(0.2),
+                                    L.Dense(128, "relu"), L.Dropout(0.2)))
+    assert fb.kind == "wrong" and "relu+relu" in fb.message
+    fb = check.deeper_model(_solution(L.Dropout(0.2)))
+    assert fb.kind == "wrong" and "after the output" in fb.message
+    fb = check.deeper_model(_deeper(L.Dense(256, "relu"), L.BatchNormalization(),
+                                    L.Dropout(0.2), L.Dense(128, "relu"), L.Dropout(0.2)))
+    assert fb.kind == "wrong" and "BatchNormalization" in fb.message
 
 
 def test_deeper_model_malformed_and_unanswered():
@@ -103,39 +150,58 @@ def test_deeper_model_malformed_and_unanswered():
     assert check.deeper_model(...).kind == "unanswered"
 
 
-# test_accuracy ----------------------------------------------------------------------------
+# validation_accuracy ----------------------------------------------------------------------
 
-def test_test_accuracy_right(trained, small):
-    _, _, x_test, y_test = small
-    fb = check.test_accuracy(trained, x_test, y_test, floor=0.8)
-    assert fb.kind == "right" and "beats the floor of 0.800" in fb.message
-    acc = float((trained.predict(x_test, verbose=0).argmax(1) == y_test).mean())
+@pytest.fixture(scope="module")
+def deeper_trained(small):
+    """The exercise's 784-256-128-10 network (logits) trained for 2 epochs on 3,000 images."""
+    import keras
+
+    from helpers.setup import seed_everything
+
+    seed_everything(0)
+    x, y, _, _ = small
+    model = _solution()
+    model.compile(optimizer="adam",
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, epochs=2, batch_size=64, verbose=0)
+    return model
+
+
+def test_validation_accuracy_right(deeper_trained, small):
+    _, _, x_val, y_val = small
+    fb = check.validation_accuracy(deeper_trained, x_val, y_val, floor=0.8)
+    assert fb.kind == "right" and "above 0.80" in fb.message and "final" in fb.message
+    acc = float((deeper_trained.predict(x_val, verbose=0).argmax(1) == y_val).mean())
     assert f"{acc:.4f}" in fb.message
 
 
-def test_test_accuracy_wrong(trained, small):
-    _, _, x_test, y_test = small
-    fb = check.test_accuracy(trained, x_test, y_test)  # the default floor is 0.975
-    assert fb.kind == "wrong" and "below the floor of 0.975" in fb.message
-    assert "more epochs" in fb.message
-    untrained = _layers([8])  # never fitted: about 10% right
-    fb = check.test_accuracy(untrained, x_test, y_test)
-    assert fb.kind == "wrong" and "fit" in fb.message
+def test_validation_accuracy_wrong(deeper_trained, trained, small):
+    _, _, x_val, y_val = small
+    fb = check.validation_accuracy(deeper_trained, x_val, y_val)  # default floor 0.97
+    assert fb.kind == "wrong" and "below 0.97" in fb.message and "10 epochs" in fb.message
+    untrained = _solution()  # never fitted: about 10% right
+    fb = check.validation_accuracy(untrained, x_val, y_val)
+    assert fb.kind == "wrong" and "fit" in fb.message and "from_logits" in fb.message
+    # Judged wrongly before: any model above the floor passed, the lesson's own `final` too.
+    fb = check.validation_accuracy(trained, x_val, y_val, floor=0.5)  # 784-32-10, accurate
+    assert fb.kind == "wrong" and "[32, 10]" in fb.message and "`deeper`" in fb.message
+    fb = check.validation_accuracy(_layers([512, 512], out_act=None), x_val, y_val)
+    assert fb.kind == "wrong" and "not `final`" in fb.message
 
 
-def test_test_accuracy_malformed_and_unanswered(trained, small):
-    _, _, x_test, y_test = small
-    assert check.test_accuracy(0.98, x_test, y_test).kind == "malformed"
-    fb = check.test_accuracy(trained, x_test.reshape(-1, 28, 28), y_test)
+def test_validation_accuracy_malformed_and_unanswered(deeper_trained, small):
+    _, _, x_val, y_val = small
+    assert check.validation_accuracy(0.98, x_val, y_val).kind == "malformed"
+    fb = check.validation_accuracy(deeper_trained, x_val.reshape(-1, 28, 28), y_val)
     assert fb.kind == "malformed" and "(N, 784)" in fb.message
-    assert check.test_accuracy(trained, x_test, y_test[:10]).kind == "malformed"
-    assert check.test_accuracy(trained, list(x_test), y_test).kind == "malformed"
-    import keras
-
-    five = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(5)])
-    fb = check.test_accuracy(five, x_test, y_test)
-    assert fb.kind == "malformed" and "10 numbers" in fb.message
-    assert check.test_accuracy(..., x_test, y_test).kind == "unanswered"
+    assert check.validation_accuracy(deeper_trained, x_val, y_val[:10]).kind == "malformed"
+    assert check.validation_accuracy(deeper_trained, list(x_val), y_val).kind == "malformed"
+    # Judged wrongly before: the exercise sent learners to the test set a second time.
+    test_like = np.zeros((10_000, 784), np.float32), np.zeros(10_000, int)
+    fb = check.validation_accuracy(deeper_trained, *test_like)
+    assert fb.kind == "malformed" and "test set stays locked" in fb.message
+    assert check.validation_accuracy(..., x_val, y_val).kind == "unanswered"
 
 
 # best_epoch -------------------------------------------------------------------------------

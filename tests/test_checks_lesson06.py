@@ -7,9 +7,6 @@ import pytest
 
 from helpers.checks import lesson06 as check
 
-LR_ROWS = [{"lr": lr, "val_accuracy": acc}
-           for lr, acc in [(1e-4, 0.811), (1e-3, 0.915), (1e-2, 0.936), (1e-1, 0.882),
-                           (1.0, 0.268)]]
 DROPOUT_ROWS = [{"dropout": d, "val_accuracy": acc}
                 for d, acc in [(0.0, 0.9424), (0.2, 0.9436), (0.4, 0.9388), (0.6, 0.9302)]]
 
@@ -42,42 +39,57 @@ def test_parameter_count_unanswered() -> None:
     assert kind(check.parameter_count(...)) == "unanswered"
 
 
-# --- diverged_lr ----------------------------------------------------------------------------
+# --- chosen_lr ------------------------------------------------------------------------------
 
-def test_diverged_lr_right() -> None:
-    fb = check.diverged_lr(1.0, LR_ROWS)
-    assert kind(fb) == "right" and "0.2680" in fb.message
-    assert kind(check.diverged_lr(1, LR_ROWS)) == "right"
-    assert kind(check.diverged_lr(np.float32(1.0), LR_ROWS)) == "right"
+def _seeded(table: dict[float, list[float]]) -> list[dict[str, float]]:
+    return [{"lr": lr, "seed": 42 + i, "val_accuracy": acc}
+            for lr, accs in table.items() for i, acc in enumerate(accs)]
 
 
-def test_diverged_lr_wrong() -> None:
-    fb = check.diverged_lr(1e-1, LR_ROWS)
-    assert kind(fb) == "wrong" and "0.8820" in fb.message
-    assert kind(check.diverged_lr(1e-4, LR_ROWS)) == "wrong"
+SEEDED = _seeded({1e-4: [0.811, 0.806, 0.815], 1e-3: [0.915, 0.912, 0.918],
+                  3e-3: [0.930, 0.926, 0.934], 1e-2: [0.936, 0.929, 0.933],
+                  1e-1: [0.882, 0.31, 0.870], 1.0: [0.268, 0.11, 0.098]})
 
 
-def test_diverged_lr_wrong_when_nothing_diverged() -> None:
-    rows = [r for r in LR_ROWS if r["lr"] < 1.0]
-    fb = check.diverged_lr(1e-1, rows)
-    assert kind(fb) == "wrong" and "no learning rate diverged" in fb.message
+def test_chosen_lr_right() -> None:
+    fb = check.chosen_lr(1e-2, SEEDED)
+    assert kind(fb) == "right" and "best mean" in fb.message and "0.9327" in fb.message
+    # A decision, not a lookup: a rate within the seed-to-seed noise of the best is sound too.
+    fb = check.chosen_lr(3e-3, SEEDED)
+    assert kind(fb) == "right" and "cannot tell them apart" in fb.message
+    assert kind(check.chosen_lr(np.float32(0.01), SEEDED)) == "right"
 
 
-@pytest.mark.parametrize("answer", ["1.0", 0.5, [1.0], {"lr": 1.0}])
-def test_diverged_lr_malformed_answer(answer: object) -> None:
-    assert kind(check.diverged_lr(answer, LR_ROWS)) == "malformed"
+def test_chosen_lr_wrong() -> None:
+    fb = check.chosen_lr(1e-3, SEEDED)
+    assert kind(fb) == "wrong" and "0.9180" in fb.message and "0.9290" in fb.message
+    fb = check.chosen_lr(1e-1, SEEDED)  # fine with two seeds, diverged with the third
+    assert kind(fb) == "wrong" and "diverged" in fb.message
+    assert kind(check.chosen_lr(1, SEEDED)) == "wrong"
+
+
+@pytest.mark.parametrize("answer", ["0.01", 0.5, [1e-2], {"lr": 1e-2}])
+def test_chosen_lr_malformed_answer(answer: object) -> None:
+    assert kind(check.chosen_lr(answer, SEEDED)) == "malformed"
 
 
 @pytest.mark.parametrize("rows", [[], {"lr": 1.0, "val_accuracy": 0.1}, [{"lr": 1.0}],
                                   [{"dropout": 0.1, "val_accuracy": 0.9}], "rows", 3])
-def test_diverged_lr_malformed_rows(rows: object) -> None:
-    fb = check.diverged_lr(1.0, rows)
+def test_chosen_lr_malformed_rows(rows: object) -> None:
+    fb = check.chosen_lr(1e-2, rows)
     assert kind(fb) == "malformed" and "tuning.sweep('lr'" in fb.message
 
 
-def test_diverged_lr_unanswered() -> None:
-    assert kind(check.diverged_lr(..., LR_ROWS)) == "unanswered"
-    assert kind(check.diverged_lr(1.0, ...)) == "unanswered"
+def test_chosen_lr_needs_several_seeds() -> None:
+    single = [{"lr": lr, "val_accuracy": acc}
+              for lr, acc in [(1e-3, 0.915), (1e-2, 0.936), (1.0, 0.268)]]
+    fb = check.chosen_lr(1e-2, single)
+    assert kind(fb) == "malformed" and "seeds" in fb.message
+
+
+def test_chosen_lr_unanswered() -> None:
+    assert kind(check.chosen_lr(..., SEEDED)) == "unanswered"
+    assert kind(check.chosen_lr(1e-2, ...)) == "unanswered"
 
 
 # --- why_not_test ---------------------------------------------------------------------------

@@ -211,6 +211,43 @@ def test_sweep_rows_order_and_lines(lr_rows: list[dict], tiny: data.MnistSplits,
     assert [r["hidden"] for r in rows] == [(8,), (8, 8)]
 
 
+def test_sweep_over_seeds_rows_lines_and_spread(tiny: data.MnistSplits,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    rows = tuning.sweep("lr", [1e-3, 3e-3], FAST, tiny, seeds=(1, 2))
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [(r["lr"], r["seed"], r["trial"]) for r in rows] == [
+        (1e-3, 1, 1), (1e-3, 2, 2), (3e-3, 1, 3), (3e-3, 2, 4)]
+    assert lines[1].startswith("trial 2/4  lr=0.001  seed=2  ->  ")
+    again = tuning.train_and_score({**FAST, "lr": 1e-3}, tiny, seed=2, verbose=False)
+    assert again["val_accuracy"] == rows[1]["val_accuracy"]
+    table = tuning.spread(rows, "lr")
+    assert [t["lr"] for t in table] == [1e-3, 3e-3] and all(t["runs"] == 2 for t in table)
+    accs = [r["val_accuracy"] for r in rows[:2]]
+    assert table[0]["low"] == min(accs) and table[0]["high"] == max(accs)
+    assert table[0]["mean"] == pytest.approx(sum(accs) / 2)
+    fig = tuning.plot_sweep(rows, "lr")
+    left = fig.axes[0]
+    assert [t.get_text() for t in left.get_xticklabels()] == ["0.001", "0.003"]
+    assert left.get_legend() is not None
+    plt.close(fig)
+    with pytest.raises(TypeError, match="seeds"):
+        tuning.sweep("lr", [1e-3], FAST, tiny, seeds=3)
+    with pytest.raises(ValueError, match="repeats a seed"):
+        tuning.sweep("lr", [1e-3], FAST, tiny, seeds=(1, 1))
+    with pytest.raises(ValueError, match="seed must be"):
+        tuning.sweep("lr", [1e-3], FAST, tiny, seeds=(-1,))
+    with pytest.raises(ValueError, match="rows is empty"):
+        tuning.spread([], "lr")
+
+
+def test_plot_sweep_repeated_categories() -> None:
+    rows = [{"activation": a, "seed": s, "val_accuracy": 0.9 + 0.01 * s, "seconds": 1.0}
+            for a in ("tanh", "relu") for s in (0, 1)]
+    fig = tuning.plot_sweep(rows, "activation")
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["tanh", "relu"]
+    plt.close(fig)
+
+
 def test_sweep_rejects_bad_inputs(tiny: data.MnistSplits) -> None:
     with pytest.raises(ValueError, match="param has an unknown hyperparameter 'rate'"):
         tuning.sweep("rate", [0.1], FAST, tiny)

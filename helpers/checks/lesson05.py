@@ -22,7 +22,7 @@ from helpers.checks._core import (
 )
 from helpers.neuron import count_params
 
-__all__ = ["best_epoch", "deeper_model", "lecun_params", "test_accuracy"]
+__all__ = ["best_epoch", "deeper_model", "lecun_params", "validation_accuracy"]
 
 LECUN_SIZES = (784, 300, 100, 10)
 
@@ -72,8 +72,52 @@ def _input_width(model: Any) -> int | None:
     return shape[1]
 
 
-def deeper_model(model: Any, hidden: Sequence[int] = (256, 128)) -> Feedback:
-    """Check a Sequential MLP: input 784, ReLU hidden Dense layers ``hidden``, softmax 10."""
+def _activation_name(layer: Any) -> str | None:
+    """Return the activation a layer applies on its own, or None if it is no activation layer."""
+    import keras
+
+    if isinstance(layer, keras.layers.ReLU):
+        plain = (not getattr(layer, "negative_slope", 0.0) and layer.max_value is None
+                 and not getattr(layer, "threshold", 0.0))
+        return "relu" if plain else "leaky or capped relu"
+    if isinstance(layer, keras.layers.Softmax):
+        return "softmax"
+    if isinstance(layer, keras.layers.Activation):
+        return getattr(layer.activation, "__name__", str(layer.activation))
+    return None
+
+
+def _blocks(model: Any) -> list[dict[str, Any]] | str:
+    """Describe a Sequential MLP as blocks: each Dense with its activations and dropout rates.
+
+    Returns a problem description (str) for a layer the exercise does not expect.
+    """
+    import keras
+
+    blocks: list[dict[str, Any]] = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            name = getattr(layer.activation, "__name__", str(layer.activation))
+            blocks.append({"units": layer.units, "acts": [] if name == "linear" else [name],
+                           "dropout": []})
+        elif not blocks:
+            return f"a {type(layer).__name__} layer comes before the first Dense layer"
+        elif (act := _activation_name(layer)) is not None:
+            if act != "linear":
+                blocks[-1]["acts"].append(act)
+        elif isinstance(layer, keras.layers.Dropout):
+            blocks[-1]["dropout"].append(float(layer.rate))
+        else:
+            return f"the model has a {type(layer).__name__} layer the task does not ask for"
+    return blocks
+
+
+def deeper_model(model: Any, hidden: Sequence[int] = (256, 128), dropout: float = 0.2
+                 ) -> Feedback:
+    """Check a Sequential MLP: 784 in, ReLU ``hidden`` layers with Dropout, 10 logits out.
+
+    A ReLU or Softmax written as its own layer counts like the same ``activation=``.
+    """
     what = "your model"
     if (todo := unanswered(model, "a keras.Sequential model")) is not None:
         return todo
@@ -85,54 +129,80 @@ def deeper_model(model: Any, hidden: Sequence[int] = (256, 128)) -> Feedback:
         return malformed("start the model with keras.Input(shape=(784,)) so it takes flat "
                          f"28 x 28 images; yours takes inputs of shape "
                          f"{getattr(model, 'input_shape', 'unknown (no Input layer)')}.")
-    import keras
-
-    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    units = [layer.units for layer in dense]
+    blocks = _blocks(model)
+    if isinstance(blocks, str):
+        return wrong(f"{blocks}.", "use only Dense, Dropout and activation layers.")
+    units = [b["units"] for b in blocks]
     want = [*hidden, 10]
     if units != want:
         return wrong(f"the Dense layers have {units} units; the task asks for {want}.",
                      "one Dense layer per hidden layer, then Dense(10) for the ten digits.")
-    names = [getattr(layer.activation, "__name__", str(layer.activation)) for layer in dense]
-    if any(n != "relu" for n in names[:-1]):
-        return wrong(f"the hidden layers use the activations {names[:-1]}.",
-                     'give every hidden Dense layer activation="relu".')
-    if names[-1] != "softmax":
-        return wrong(f"the output layer's activation is {names[-1]!r}.",
-                     'use Dense(10, activation="softmax") so it outputs probabilities.')
+    acts = [b["acts"] for b in blocks]
+    hidden_acts = ["+".join(a) or "linear" for a in acts[:-1]]
+    if any(a != ["relu"] for a in acts[:-1]):
+        return wrong(f"the hidden layers use the activations {hidden_acts}.",
+                     'give every hidden Dense layer activation="relu" (once).')
+    if acts[-1]:
+        return wrong(f"the output layer applies {'+'.join(acts[-1])!r}; this lesson's models "
+                     "output logits.",
+                     "end with Dense(10) and no activation: the loss applies the softmax "
+                     "(from_logits=True).")
+    rates = [b["dropout"] for b in blocks]
+    if any(r != [dropout] for r in rates[:-1]):
+        return wrong(f"the dropout after the hidden layers is {rates[:-1]}; the task asks for "
+                     f"one Dropout({dropout:g}) after each hidden layer.",
+                     f"add keras.layers.Dropout({dropout:g}) after each hidden Dense layer.")
+    if rates[-1]:
+        return wrong("there is a Dropout after the output layer.",
+                     "dropout belongs after the hidden layers, not after the logits.")
     n = _dense_params([784, *want])
-    return right(f"Correct: 784-{'-'.join(map(str, want))}, {n:,} parameters.")
+    return right(f"Correct: 784-{'-'.join(map(str, want))} with dropout {dropout:g}, "
+                 f"{n:,} parameters.")
 
 
-def test_accuracy(model: Any, x_test: Any, y_test: Any, floor: float = 0.975) -> Feedback:
-    """Evaluate a trained model on the test set and say whether it beats ``floor``."""
+def validation_accuracy(model: Any, x_val: Any, y_val: Any, floor: float = 0.97,
+                        hidden: Sequence[int] = (256, 128)) -> Feedback:
+    """Check that the trained ``deeper`` network reaches ``floor`` on the validation set."""
     if (todo := unanswered(model, "your trained model")) is not None:
         return todo
     if not _is_keras_model(model):
         return malformed(f"pass your trained Keras model, not a {type(model).__name__}.")
-    if not isinstance(x_test, np.ndarray) or not isinstance(y_test, np.ndarray):
-        return malformed("pass the test images and labels as NumPy arrays: "
-                         "check.test_accuracy(model, x_test, y_test).")
-    if y_test.ndim != 1 or len(y_test) != len(x_test) or len(y_test) == 0:
-        return malformed(f"x_test and y_test must hold the same images and labels; got shapes "
-                         f"{x_test.shape} and {y_test.shape}.")
+    if not isinstance(x_val, np.ndarray) or not isinstance(y_val, np.ndarray):
+        return malformed("pass the validation images and labels as NumPy arrays: "
+                         "check.validation_accuracy(trained, x_val, y_val).")
+    if y_val.ndim != 1 or len(y_val) != len(x_val) or len(y_val) == 0:
+        return malformed(f"x_val and y_val must hold the same images and labels; got shapes "
+                         f"{x_val.shape} and {y_val.shape}.")
+    if len(y_val) == 10_000:
+        return malformed("these look like the 10,000 test images; the test set stays locked. "
+                         "Pass x_val and y_val.")
     width = _input_width(model)
-    if width is not None and (x_test.ndim != 2 or x_test.shape[1] != width):
-        return malformed(f"your model takes inputs of shape {model.input_shape} but x_test has "
-                         f"shape {x_test.shape}; use the flat test images (N, 784).")
+    if width is not None and (x_val.ndim != 2 or x_val.shape[1] != width):
+        return malformed(f"your model takes inputs of shape {model.input_shape} but x_val has "
+                         f"shape {x_val.shape}; use the flat validation images (N, 784).")
+    units = [layer.units for layer in model.layers if hasattr(layer, "units")]
+    want = [*hidden, 10]
+    if units != want:
+        return wrong(f"this model's Dense layers have {units} units, not the {want} of "
+                     "`deeper`; it is not the network of exercise 2.",
+                     "compile and fit `deeper` itself, then pass it (not `final` or `model`).")
     try:
-        probs = np.asarray(model.predict(x_test, verbose=0))
+        out = np.asarray(model.predict(x_val, verbose=0))
     except Exception as exc:  # the learner's model failed: report, don't raise
         return malformed(f"model.predict failed with {type(exc).__name__}: {str(exc)[:200]}")
-    if probs.shape != (len(x_test), 10):
+    if out.shape != (len(x_val), 10):
         return malformed(f"the model should output 10 numbers per image, shape "
-                         f"({len(x_test)}, 10); yours gives {probs.shape}.")
-    acc = float((probs.argmax(axis=1) == y_test).mean())
+                         f"({len(x_val)}, 10); yours gives {out.shape}.")
+    acc = float((out.argmax(axis=1) == y_val).mean())
     if acc >= floor:
-        return right(f"Test accuracy {acc:.4f} beats the floor of {floor:.3f}.")
-    hint = ("did you compile and fit the model before checking it?" if acc < 0.5 else
-            "train for a few more epochs, or add Dropout and EarlyStopping.")
-    return wrong(f"test accuracy {acc:.4f} is below the floor of {floor:.3f}.", hint)
+        return right(f"Validation accuracy {acc:.4f}, above {floor:.2f}. Compare it with "
+                     "final's last val_accuracy to choose between them.")
+    if acc < 0.5:
+        hint = ("did you compile and fit the model before checking it? With a logits output "
+                "the loss needs from_logits=True.")
+    else:
+        hint = "train for the full 10 epochs with Adam, and the loss from_logits=True."
+    return wrong(f"validation accuracy {acc:.4f} is below {floor:.2f}.", hint)
 
 
 def best_epoch(answer: Any, history: Any, monitor: str = "val_loss") -> Feedback:

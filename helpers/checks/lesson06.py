@@ -50,33 +50,49 @@ def _rows_problem(rows: Any, param: str) -> Feedback | None:
 _number = validate.real_number
 
 
-def diverged_lr(answer: Any, rows: Any) -> Feedback:
-    """Check the learning rate whose training diverged in a learning-rate sweep."""
+def chosen_lr(answer: Any, rows: Any) -> Feedback:
+    """Check a learning rate chosen from a sweep over several seeds, for one long training.
+
+    Sound: no seed diverged, and its runs overlap those of the rate with the best mean
+    (a smaller gap is within seed-to-seed noise).
+    """
     if (problem := _rows_problem(rows, "lr")) is not None:
         return problem
-    if (todo := unanswered(answer, "the learning rate that diverged")) is not None:
+    if (todo := unanswered(answer, "the learning rate you choose")) is not None:
         return todo
     lr = _number(answer)
-    values = [float(r["lr"]) for r in rows]
+    values = sorted({float(r["lr"]) for r in rows})
     if lr is None:
         return malformed(f"give the learning rate as a number, one of {values}; you gave a "
                          f"{type(answer).__name__}.")
-    matches = [r for r in rows if np.isclose(float(r["lr"]), lr, rtol=1e-6)]
-    if not matches:
+    runs: dict[float, list[float]] = {}
+    for r in rows:
+        runs.setdefault(float(r["lr"]), []).append(float(r["val_accuracy"]))
+    if min(len(v) for v in runs.values()) < 2:
+        return malformed("these rows have one run per learning rate; pass lr_rows, the sweep "
+                         "with seeds=(42, 43, 44), so that you can see the noise.")
+    match = [v for v in runs if np.isclose(v, lr, rtol=1e-6)]
+    if not match:
         return malformed(f"{lr:g} is not one of the swept learning rates {values}.")
-    diverged = [r for r in rows if r["val_accuracy"] < DIVERGED_BELOW]
-    if not diverged:
-        return wrong("no learning rate diverged in these rows: every network beat "
-                     f"{DIVERGED_BELOW:.0%} validation accuracy.",
-                     "sweep up to lr = 1 so that one run fails.")
-    acc = matches[0]["val_accuracy"]
-    if acc < DIVERGED_BELOW:
-        return right(f"Correct: at lr = {lr:g} the validation accuracy is only {acc:.4f}, "
-                     "far below the others (guessing gets 0.1): the steps overshoot and "
-                     "the weights never settle.")
-    return wrong(f"at lr = {lr:g} the network reached {acc:.4f} validation accuracy, so it "
-                 "learned.",
-                 "look for the run whose validation accuracy collapsed, far below the others.")
+    mine = runs[match[0]]
+    if min(mine) < DIVERGED_BELOW:
+        return wrong(f"lr = {lr:g} diverged in at least one of its runs.",
+                     "a rate that fails with some seeds is a gamble for a long training; "
+                     "choose one that learned with every seed.")
+    safe = {v: xs for v, xs in runs.items() if min(xs) >= DIVERGED_BELOW}
+    top = max(safe, key=lambda v: float(np.mean(safe[v])))
+    best = safe[top]
+    if max(mine) < min(best):
+        return wrong(f"even the best run of lr = {lr:g} ({max(mine):.4f}) is below the worst "
+                     f"run of lr = {top:g} ({min(best):.4f}): that gap is larger than the "
+                     "noise between seeds.",
+                     "compare the ranges (error bars), not single runs.")
+    if np.isclose(lr, top, rtol=1e-6):
+        return right(f"A sound choice: lr = {lr:g} has the best mean validation accuracy, "
+                     f"{np.mean(mine):.4f} over {len(mine)} seeds, and learned with each.")
+    return right(f"A sound choice: lr = {lr:g} (mean {np.mean(mine):.4f}) overlaps the runs "
+                 f"of lr = {top:g} (mean {np.mean(best):.4f}); the sweep cannot tell them "
+                 "apart, so either is defensible.")
 
 
 def why_not_test(answer: Any) -> Feedback:
