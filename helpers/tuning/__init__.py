@@ -14,10 +14,10 @@ The code lives in modules by purpose: ``config`` (hyperparameters and their vali
 from __future__ import annotations
 
 from helpers.tuning.config import (
-    KERAS_ACTIVATIONS,
     DEFAULTS,
     HE_ACTIVATIONS,
     HYPERPARAMETERS,
+    KERAS_ACTIVATIONS,
     OPTIMIZERS,
     RESULTS,
     Config,
