@@ -134,7 +134,7 @@ def shrink_whole(image: Any, size: int = SIZE) -> np.ndarray:
 # --- strokes: what the pad records --------------------------------------------------------------
 
 def check_strokes(strokes: Any, size: int = PAD_SIZE) -> list[Stroke]:
-    """Return ``strokes`` (a list of strokes, each a list of ``[x, y]`` points) as floats, validated."""
+    """Return ``strokes`` (a list of strokes, each a list of ``[x, y]`` points), validated."""
     if isinstance(strokes, str | bytes | dict) or not isinstance(strokes, list | tuple):
         raise TypeError(f"strokes must be a list of strokes, each a list of [x, y] points, "
                         f"got {type(strokes).__name__}.")
@@ -247,7 +247,7 @@ def read_drawing(network: Any, strokes: Any, size: int = PAD_SIZE) -> Reading:
 
 
 def plot_readings(readings: list[Reading], titles: list[str] | None = None) -> Any:
-    """Show each drawing: as drawn, shrunk whole and prepared (28x28), with what the network reads."""
+    """Show each drawing as drawn, shrunk whole and prepared, with what the network reads."""
     import matplotlib.pyplot as plt
 
     from helpers.plots import IMAGE_CMAP
@@ -272,7 +272,6 @@ def plot_readings(readings: list[Reading], titles: list[str] | None = None) -> A
             ax.set_title(label, fontsize=8)
     for row, name in enumerate(["on the pad", "shrunk whole", "as MNIST"]):
         axes[row, 0].set_ylabel(name, fontsize=9)
-    fig.tight_layout()
     return fig
 
 
@@ -408,7 +407,8 @@ PAD_CSS = """
 .mnist-pad-caption { font-size: 12px; color: #555; margin-bottom: 4px; }
 .mnist-pad-reading { font-size: 18px; font-weight: bold; margin: 6px 0; }
 .mnist-pad-bars { display: flex; gap: 3px; align-items: flex-end; height: 78px; }
-.mnist-pad-bar { display: flex; flex-direction: column; align-items: center; justify-content: flex-end;
+.mnist-pad-bar { display: flex; flex-direction: column; align-items: center;
+  justify-content: flex-end;
   width: 16px; height: 78px; font-size: 11px; }
 .mnist-pad-fill { width: 14px; background: #1f77b4; }
 .mnist-pad-raw { font-size: 12px; color: #555; margin-top: 6px; max-width: 260px; }

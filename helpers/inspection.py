@@ -20,7 +20,7 @@ WEIGHT_CMAP = "RdBu_r"  # diverging: red for positive weights, blue for negative
 
 
 def check_network(network: Any) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Return the ``(W, b)`` of every Dense layer of ``network``, checked to map 784 pixels to 10."""
+    """Return the ``(W, b)`` of every Dense layer of ``network``, checked: 784 pixels to 10."""
     import keras
 
     if not isinstance(network, keras.Model):
@@ -96,7 +96,6 @@ def plot_first_layer(network: Any, units: Any, title: str | None = None) -> Figu
         ax.set_title(f"unit {unit}", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
     return fig
 
 
@@ -137,7 +136,6 @@ def plot_unit_favourites(network: Any, x: Any, units: Any, k: int = 6) -> Figure
             ax.set_xticks([])
             ax.set_yticks([])
     axes[0, 1].set_title("images that excite it most", fontsize=8, loc="left")
-    fig.tight_layout()
     return fig
 
 
@@ -203,7 +201,6 @@ def plot_projections(projected: dict[str, np.ndarray], labels: Any) -> Figure:
     handles = np.atleast_1d(axes)[-1].legend(markerscale=4, fontsize=7, loc="center left",
                                              bbox_to_anchor=(1.0, 0.5), title="digit")
     handles.get_title().set_fontsize(8)
-    fig.tight_layout()
     return fig
 
 
@@ -224,7 +221,7 @@ def _check_labelled(probs: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def reliability(probs: Any, y: Any, bins: int = 10) -> list[dict[str, float]]:
-    """Group predictions by confidence into ``bins`` equal-width bins; per bin: count, confidence, accuracy.
+    """Group predictions into ``bins`` equal-width confidence bins: count, confidence, accuracy.
 
     The confidence of a prediction is its top probability; a bin's accuracy is the share of
     its predictions that are right. Empty bins are left out.
@@ -242,6 +239,30 @@ def reliability(probs: Any, y: Any, bins: int = 10) -> list[dict[str, float]]:
                          "confidence": float(confidence[mine].mean()),
                          "accuracy": float(right[mine].mean())})
     return rows
+
+
+def reliability_table(rows: list[dict[str, float]], merge_below: float = 0.5) -> str:
+    """Return the bins of :func:`reliability` as text, one line each; the low ones merged.
+
+    Few predictions have a low confidence, and which low bins hold any changes from run to
+    run, so they are merged into one line.
+    """
+    if not rows or not all({"low", "high", "count", "confidence", "accuracy"} <= set(r)
+                           for r in rows):
+        raise ValueError("rows must be the list of bins that reliability() returns.")
+    low = [r for r in rows if r["high"] <= merge_below + 1e-9]
+    lines = []
+    if low:
+        n = sum(r["count"] for r in low)
+        conf = sum(r["count"] * r["confidence"] for r in low) / n
+        acc = sum(r["count"] * r["accuracy"] for r in low) / n
+        lines.append(f"confidence below {merge_below:.1f}: {n:>5} images, "
+                     f"mean confidence {conf:.3f}, accuracy {acc:.3f}")
+    for r in rows:
+        if r["high"] > merge_below + 1e-9:
+            lines.append(f"confidence {r['low']:.1f}-{r['high']:.1f}: {r['count']:>5} images, "
+                         f"mean confidence {r['confidence']:.3f}, accuracy {r['accuracy']:.3f}")
+    return "\n".join(lines)
 
 
 def expected_calibration_error(probs: Any, y: Any, bins: int = 10) -> float:
@@ -274,14 +295,13 @@ def plot_reliability(probs: Any, y: Any, bins: int = 10) -> Figure:
     ax_n.set_xlabel("confidence (top probability)")
     ax_n.set_ylabel("test images (log scale)")
     ax_n.set_title("How many predictions per bin", fontsize=10)
-    fig.tight_layout()
     return fig
 
 
 # --- brittleness: shifted digits ------------------------------------------------------------
 
 def shift_images(x: Any, dx: int = 0, dy: int = 0) -> np.ndarray:
-    """Return images ``x`` moved ``dx`` pixels right and ``dy`` down (negative: left, up), zero-filled."""
+    """Return images ``x`` moved ``dx`` pixels right and ``dy`` down (negative: left, up)."""
     for name, value in (("dx", dx), ("dy", dy)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or abs(value) > 27:
             raise ValueError(f"{name} must be a whole number of pixels in -27..27, got {value!r}.")
@@ -312,7 +332,8 @@ def shift_accuracy(network: Any, x: Any, y: Any, shifts: Any = range(5)) -> dict
 def plot_shift_accuracy(accuracy: dict[int, float], title: str | None = None) -> Figure:
     """Plot test accuracy against the shift in pixels."""
     if not accuracy:
-        raise ValueError("accuracy must map shifts (pixels) to accuracies, e.g. from shift_accuracy().")
+        raise ValueError("accuracy must map shifts (pixels) to accuracies, from "
+                         "shift_accuracy().")
     fig, ax = plt.subplots(figsize=(4.6, 3.0))
     shifts = sorted(accuracy)
     ax.plot(shifts, [accuracy[s] for s in shifts], "o-")
@@ -321,5 +342,4 @@ def plot_shift_accuracy(accuracy: dict[int, float], title: str | None = None) ->
     ax.set_xlabel("shift (pixels, any of 4 directions)")
     ax.set_ylabel("test accuracy")
     ax.set_title(title or "A shifted digit is a new pattern to an MLP", fontsize=10)
-    fig.tight_layout()
     return fig

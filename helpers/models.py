@@ -53,14 +53,23 @@ class Loaded:
 
     def describe(self) -> str:
         """Return one line saying where the network came from and how long that took."""
+        where = _tilde(self.path)
         if self.source == "cache":
-            return f"loaded lesson 05's network from {self.path} in {self.seconds:.1f} s"
+            return f"loaded lesson 05's network from {where} in {self.seconds:.1f} s"
         return (f"trained lesson 05's network here in {self.seconds:.0f} s ({self.reason}); "
-                f"saved to {self.path} for next time")
+                f"saved to {where} for next time")
+
+
+def _tilde(path: Path) -> str:
+    """Return ``path`` with the home directory written as ``~`` (shorter, and no user name)."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 def cache_dir() -> Path:
-    """Return the cache directory: ``$MNIST_NN_CACHE`` if set, else ``~/.cache/mnist-nn-tutorials``."""
+    """Return the cache directory: ``$MNIST_NN_CACHE``, else ``~/.cache/mnist-nn-tutorials``."""
     value = os.environ.get(CACHE_ENV, "").strip()
     return Path(value).expanduser() if value else DEFAULT_CACHE.expanduser()
 
@@ -84,7 +93,7 @@ def build_lesson05_model() -> object:
 
 
 def train_lesson05_model(splits: object, *, log: bool = False) -> object:
-    """Train lesson 05's final network on ``splits`` (``data.prepare_mnist()``), seeded, as lesson 05 does."""
+    """Train lesson 05's final network on ``splits`` (``data.prepare_mnist()``), seeded."""
     import keras
 
     from helpers.setup import seed_everything
@@ -159,7 +168,7 @@ def _fingerprint() -> dict[str, object]:
 
 
 def load_lesson05_model(directory: str | os.PathLike[str] | None = None) -> object:
-    """Load lesson 05's final network from the cache; raise ``FileNotFoundError`` or ``ValueError``."""
+    """Load lesson 05's final network from the cache, or raise FileNotFoundError / ValueError."""
     import keras
 
     folder = Path(directory).expanduser() if directory is not None else cache_dir()

@@ -44,6 +44,7 @@ pad"""
 
 
 def main() -> int:
+    """Draw every digit of pad.DIGITS on the pad and save the strokes it recorded."""
     from helpers import drawing
 
     folder = Path(tempfile.mkdtemp(prefix="record-strokes-"))
