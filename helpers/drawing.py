@@ -279,6 +279,8 @@ def plot_readings(readings: list[Reading], titles: list[str] | None = None) -> A
 
 PAD_ESM = r"""
 function render({ model, el }) {
+  // Marked as a widget view, like ipywidgets' own (Jupyter's styles and tests look for it).
+  el.classList.add("jupyter-widgets");
   const size = model.get("size");
   const root = document.createElement("div");
   root.className = "mnist-pad";

@@ -19,8 +19,9 @@ import numpy as np
 
 CACHE_ENV = "MNIST_NN_CACHE"
 DEFAULT_CACHE = Path("~/.cache/mnist-nn-tutorials")
-MODEL_FILE = "lesson05_final.keras"
-RECIPE_FILE = "lesson05_final.json"
+STEM = "lesson05_final"  # + "_keras-<version>": each Keras version keeps its own file,
+# so that two environments (a local one and Colab's versions, say) sharing one home folder
+# do not replace each other's network.
 
 # Lesson 05's final recipe (its cells "final-build" and "final-fit"); the file beside the
 # saved model repeats it, and a cache made from another recipe is not used.
@@ -66,6 +67,14 @@ def _tilde(path: Path) -> str:
         return str(Path("~") / path.relative_to(Path.home()))
     except ValueError:
         return str(path)
+
+
+def model_files(folder: Path) -> tuple[Path, Path]:
+    """Return the model file and the recipe file of this Keras version in ``folder``."""
+    import keras
+
+    stem = f"{STEM}_keras-{keras.__version__}"
+    return folder / f"{stem}.keras", folder / f"{stem}.json"
 
 
 def cache_dir() -> Path:
@@ -151,11 +160,11 @@ def save_lesson05_model(model: object, directory: str | os.PathLike[str] | None 
     check_lesson05_model(model)
     folder = Path(directory).expanduser() if directory is not None else cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / MODEL_FILE
-    partial = folder / ("partial-" + MODEL_FILE)
+    path, recipe = model_files(folder)
+    partial = path.with_name("partial-" + path.name)
     model.save(partial)  # type: ignore[attr-defined]
     partial.replace(path)
-    (folder / RECIPE_FILE).write_text(json.dumps(_fingerprint(), indent=1, sort_keys=True) + "\n",
+    recipe.write_text(json.dumps(_fingerprint(), indent=1, sort_keys=True) + "\n",
                                       encoding="utf-8")
     return path
 
@@ -172,7 +181,7 @@ def load_lesson05_model(directory: str | os.PathLike[str] | None = None) -> obje
     import keras
 
     folder = Path(directory).expanduser() if directory is not None else cache_dir()
-    path, recipe = folder / MODEL_FILE, folder / RECIPE_FILE
+    path, recipe = model_files(folder)
     if not path.is_file() or not recipe.is_file():
         raise FileNotFoundError(f"no saved network in {folder}; run lesson 05 to the end "
                                 f"(it saves one there), or train it with load_or_train_lesson05().")
@@ -204,10 +213,10 @@ def load_or_train_lesson05(splits: object, *, save: bool = True) -> Loaded:
         reason = ("no saved network" if isinstance(problem, FileNotFoundError)
                   else "the saved one did not match")
     else:
-        return Loaded(model, "cache", folder / MODEL_FILE, time.perf_counter() - start)
+        return Loaded(model, "cache", model_files(folder)[0], time.perf_counter() - start)
     model = train_lesson05_model(splits)
     seconds = time.perf_counter() - start
-    path = folder / MODEL_FILE
+    path = model_files(folder)[0]
     if save:
         try:
             path = save_lesson05_model(model, folder)

@@ -74,7 +74,12 @@ def test_load_or_train_trains_saves_then_loads(cache, quick) -> None:
     splits = tiny_splits()
     first = models.load_or_train_lesson05(splits)
     assert first.source == "trained" and "no saved network" in first.reason
-    assert (cache / models.MODEL_FILE).is_file() and (cache / models.RECIPE_FILE).is_file()
+    model_file, recipe_file = models.model_files(cache)
+    assert model_file.is_file() and recipe_file.is_file()
+    assert sorted(p.name for p in cache.iterdir()) == sorted([model_file.name, recipe_file.name])
+    import keras
+
+    assert model_file.name == f"lesson05_final_keras-{keras.__version__}.keras"
     assert "trained lesson 05's network here" in first.describe()
     second = models.load_or_train_lesson05(splits)
     assert second.source == "cache" and "loaded lesson 05's network from" in second.describe()
@@ -92,9 +97,10 @@ def test_training_is_deterministic(cache, quick) -> None:
 
 def test_a_cache_from_another_recipe_is_not_used(cache, quick) -> None:
     models.save_lesson05_model(models.build_lesson05_model(), cache)
-    stored = json.loads((cache / models.RECIPE_FILE).read_text())
+    recipe_file = models.model_files(cache)[1]
+    stored = json.loads(recipe_file.read_text())
     stored["recipe"]["epochs"] = 99
-    (cache / models.RECIPE_FILE).write_text(json.dumps(stored))
+    recipe_file.write_text(json.dumps(stored))
     with pytest.raises(ValueError, match="another recipe"):
         models.load_lesson05_model(cache)
     loaded = models.load_or_train_lesson05(tiny_splits())
@@ -103,10 +109,11 @@ def test_a_cache_from_another_recipe_is_not_used(cache, quick) -> None:
 
 def test_a_damaged_cache_is_named(cache) -> None:
     models.save_lesson05_model(models.build_lesson05_model())
-    (cache / models.MODEL_FILE).write_bytes(b"not a keras file")
+    model_file, recipe_file = models.model_files(cache)
+    model_file.write_bytes(b"not a keras file")
     with pytest.raises(ValueError, match="could not be loaded"):
         models.load_lesson05_model()
-    (cache / models.RECIPE_FILE).write_text("{not json")
+    recipe_file.write_text("{not json")
     with pytest.raises(ValueError, match="not readable JSON"):
         models.load_lesson05_model()
 
