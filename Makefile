@@ -185,7 +185,7 @@ COLAB_CONSTRAINTS := tests/colab/constraints.txt
 # Colab runs Python 3.13; use the closest this machine has (override: make test-colab COLAB_PYTHON=...).
 COLAB_PYTHON ?= $(or $(lastword $(sort $(wildcard /root/.pyenv/versions/3.13.*/bin/python3.13))),python3.13)
 # Colab's tensorflow==2.20.0 as tensorflow-cpu==2.20.0: see the constraints file's header.
-COLAB_PACKAGES := pip setuptools tensorflow-cpu==2.20.0 keras numpy matplotlib ipywidgets \
+COLAB_PACKAGES := pip setuptools tensorflow-cpu==2.20.0 keras numpy matplotlib ipywidgets anywidget \
 	ipython ipykernel jupyter_client nbformat pytest nbval pytest-xdist
 
 # Colab's pyparsing makes matplotlib raise DeprecationWarnings (hidden in notebooks, where the
@@ -209,7 +209,8 @@ test-colab: $(COLAB_STAMP)
 		-o addopts="" -p no:cacheprovider --import-mode=importlib -p nbval_stderr \
 		--nbval-lax --nbval-current-env -n $(WORKERS) --dist loadscope \
 		tests/colab/test_installed.py tests/test_widgets_display.py \
-		tests/test_widgets_neuron.py tests/test_widgets_activations.py $(COLAB_DESELECT) \
+		tests/test_widgets_neuron.py tests/test_widgets_activations.py tests/test_widgets_pad.py \
+		$(COLAB_DESELECT) \
 		$(NB); status=$$?; \
 	$(COLAB_PY) -m tools.versions; \
 	if [ $$status -eq 5 ]; then echo "make test-colab: pytest collected no tests"; exit 1; fi; \

@@ -175,3 +175,17 @@ def test_distributed_section_of_the_report():
     assert workers[3] == ["2", "8", "40.0", "12.0", "1.50"]
     quiet = bench.report({"CPU": "x"}, args, {"all": 10.0, "one": 5.0}, nets, [], [])
     assert "Not measured in this run" in quiet
+
+
+def test_lesson_07_is_timed_without_the_model_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("MNIST_NN_CACHE", str(tmp_path))
+    with bench.model_cache_for(Path("07_inside_the_network.ipynb")):
+        inside = os.environ["MNIST_NN_CACHE"]
+        assert inside != str(tmp_path) and not os.listdir(inside)
+    assert os.environ["MNIST_NN_CACHE"] == str(tmp_path)
+    with bench.model_cache_for(Path("05_keras_mlp.ipynb")):
+        assert os.environ["MNIST_NN_CACHE"] == str(tmp_path)
+    monkeypatch.delenv("MNIST_NN_CACHE")
+    with bench.model_cache_for(Path("07_inside_the_network.ipynb")):
+        assert os.environ["MNIST_NN_CACHE"]
+    assert "MNIST_NN_CACHE" not in os.environ

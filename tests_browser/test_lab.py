@@ -3,7 +3,8 @@
 Run with `make test-browser` (it installs chromium and Playwright first). Each lesson: the
 page loads with the committed figures, "Clear Outputs of All Cells" then "Run All Cells"
 finish with every cell numbered, no error or stderr output shows, every figure appears,
-and in a lesson with a live widget, moving a slider with the keyboard redraws its picture.
+and in a lesson with a live widget, moving a slider with the keyboard redraws its picture;
+on lesson 07's drawing pad, a 1 and a 7 drawn with the mouse are read as 1 and 7.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import lab
 import nbformat
+import pad
 import pytest
 
 from tools import generate
@@ -22,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LESSONS = generate.lessons()
 # The lessons whose explorers the spec names (a slider that redraws a figure).
 SLIDER_LESSONS = {"02_neuron_math.ipynb", "03_activation_functions.ipynb"}
+# The lesson with the drawing pad: a 1 and then a 7 drawn with the mouse must be read as such.
+PAD_LESSONS = {"07_inside_the_network.ipynb"}
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 KEY_PRESSES = 6
 
@@ -97,6 +101,31 @@ def slider_redraws(page, artifacts: Path, number: str) -> None:
         assert value in text, f"{after[2]!r} is not in {after[1]!r}"
 
 
+def pad_reads_what_the_mouse_draws(page, artifacts: Path, number: str) -> None:
+    """Draw a 1, then a 7, with the mouse on the pad; the reading shown must follow."""
+    canvas = page.locator("canvas.mnist-pad-canvas").first
+    reading = page.locator(".mnist-pad-reading").first
+    clear = page.locator("button.mnist-pad-clear").first
+    canvas.scroll_into_view_if_needed()
+    shown = []
+    for name in ("one", "seven"):
+        clear.click()
+        page.wait_for_function("(el) => el.innerText.trim() === 'draw a digit first'",
+                               arg=reading.element_handle(), timeout=60_000)
+        digit, strokes = pad.DIGITS[name]
+        pad.draw(page, canvas, strokes)
+        # The kernel reads the drawing after every stroke; wait for the last one's reading.
+        page.wait_for_function(
+            "([el, prefix]) => el.innerText.trim().startsWith(prefix)",
+            arg=[reading.element_handle(), f"reads {digit} ("], timeout=60_000)
+        shown.append(reading.inner_text().strip())
+        shot = artifacts / f"{number}-pad-{name}.png"
+        page.locator(".mnist-pad").first.screenshot(path=str(shot))
+    assert shown[0].startswith("reads 1 (") and shown[1].startswith("reads 7 ("), shown
+    raw = page.locator(".mnist-pad-raw").first.inner_text()
+    assert "without the preparation" in raw, raw
+
+
 def outside_loopback(requests_log: lab.RequestLog) -> list[str]:
     """Return the blocked requests other than the Colab badges (the only ones expected)."""
     return [u for u in requests_log.blocked if "colab.research.google.com" not in u]
@@ -155,6 +184,8 @@ def test_lesson_runs_in_jupyterlab(lesson, server, browser, requests_log, artifa
             assert shown["sliders"] > 0, f"{lesson['file']} should show a live slider"
         if shown["sliders"]:
             slider_redraws(nb.page, artifacts, number)
+        if lesson["file"] in PAD_LESSONS:
+            pad_reads_what_the_mouse_draws(nb.page, artifacts, number)
         assert not page_errors, f"JavaScript errors in the page: {page_errors}"
         # Every non-loopback request was aborted by the route filter; none is expected.
         outside = outside_loopback(requests_log)

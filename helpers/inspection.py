@@ -1,0 +1,345 @@
+"""Look inside a trained MLP: its first-layer weights, its hidden layers, its confidence.
+
+The functions take a Keras model made of ``Dense`` layers (``Dropout`` is skipped: it only
+acts in training) and compute its layers in NumPy from the model's weights, so every step is
+plain ``x @ W + b`` followed by ReLU, as in lessons 02 and 04. The last layer's outputs are
+logits; :func:`predict_probs` turns them into probabilities with a stable softmax.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from helpers.plots import IMAGE_CMAP, digit_color
+
+WEIGHT_CMAP = "RdBu_r"  # diverging: red for positive weights, blue for negative, white at 0
+
+
+def check_network(network: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return the ``(W, b)`` of every Dense layer of ``network``, checked: 784 pixels to 10."""
+    import keras
+
+    if not isinstance(network, keras.Model):
+        raise TypeError(f"network must be a Keras model, got {type(network).__name__}; use "
+                        f"the model from models.load_or_train_lesson05().")
+    layers = [layer for layer in network.layers if isinstance(layer, keras.layers.Dense)]
+    params = [tuple(layer.get_weights()) for layer in layers]
+    if not params or any(len(p) != 2 for p in params):
+        raise ValueError("network must be made of Dense layers with weights and biases.")
+    if params[0][0].shape[0] != 784 or params[-1][0].shape[1] != 10:
+        raise ValueError(f"network must take 784 pixels and output 10 logits, got "
+                         f"{params[0][0].shape[0]} inputs and {params[-1][0].shape[1]} outputs.")
+    for layer in layers[:-1]:
+        if getattr(layer.activation, "__name__", "") != "relu":
+            raise ValueError(f"hidden layer {layer.name} must use ReLU, as lesson 05's does.")
+    if getattr(layers[-1].activation, "__name__", "") != "linear":
+        raise ValueError("network's last layer must output logits (no softmax).")
+    return [(np.asarray(W, np.float32), np.asarray(b, np.float32)) for W, b in params]
+
+
+def _flat_images(x: Any, name: str = "x") -> np.ndarray:
+    """Return ``x`` as float32 of shape (N, 784) with values in [0, 1], or raise naming it."""
+    array = np.asarray(x)
+    if array.ndim == 3 and array.shape[1:] == (28, 28):
+        array = array.reshape(len(array), 784)
+    if array.ndim != 2 or array.shape[1] != 784:
+        raise ValueError(f"{name} must have shape (N, 784) or (N, 28, 28), got {array.shape}.")
+    if not np.issubdtype(array.dtype, np.floating):
+        raise TypeError(f"{name} must hold floats in [0, 1], got dtype {array.dtype}; use "
+                        f"data.prepare_mnist() or divide by 255.")
+    if len(array) and (not np.isfinite(array).all() or array.min() < 0 or array.max() > 1):
+        raise ValueError(f"{name}'s values must be finite and in [0, 1].")
+    return array.astype(np.float32, copy=False)
+
+
+def layer_outputs(network: Any, x: Any) -> list[np.ndarray]:
+    """Return every layer's output for images ``x``: each hidden layer's ReLU, then the logits."""
+    params, h = check_network(network), _flat_images(x)
+    outputs = []
+    for k, (W, b) in enumerate(params):
+        z = h @ W + b
+        h = np.maximum(z, 0) if k < len(params) - 1 else z
+        outputs.append(h)
+    return outputs
+
+
+def predict_probs(network: Any, x: Any) -> np.ndarray:
+    """Return the network's probabilities for images ``x``: the softmax of its logits."""
+    logits = layer_outputs(network, x)[-1].astype(np.float64)
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# --- the first layer ------------------------------------------------------------------------
+
+def plot_first_layer(network: Any, units: Any, title: str | None = None) -> Figure:
+    """Show the 784 incoming weights of each chosen first-layer unit as a 28x28 image.
+
+    Red pixels push the unit's input up, blue ones down; each image's colour scale is
+    symmetric about 0, so white means a weight of 0.
+    """
+    W = check_network(network)[0][0]
+    units = _unit_list(units, W.shape[1])
+    ncols = min(8, len(units))
+    nrows = -(-len(units) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.3 * nrows), squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, unit in zip(axes.flat, units, strict=False):
+        w = W[:, unit].reshape(28, 28)
+        limit = float(np.abs(w).max()) or 1.0
+        ax.imshow(w, cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
+        ax.set_title(f"unit {unit}", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def _unit_list(units: Any, n: int) -> list[int]:
+    """Return ``units`` as a list of ints in 0..n-1, or raise naming the problem."""
+    array = np.atleast_1d(np.asarray(units))
+    if array.ndim != 1 or len(array) == 0 or not np.issubdtype(array.dtype, np.integer):
+        raise ValueError("units must be a non-empty list of unit numbers, e.g. [0, 1, 2].")
+    if array.min() < 0 or array.max() >= n:
+        raise ValueError(f"units must be in 0..{n - 1}, got {array.min()}..{array.max()}.")
+    return [int(u) for u in array]
+
+
+def top_images(network: Any, x: Any, unit: int, k: int = 6) -> np.ndarray:
+    """Return the indices of the ``k`` images of ``x`` that excite first-layer ``unit`` most."""
+    h = layer_outputs(network, x)[0]
+    (unit,) = _unit_list([unit], h.shape[1])
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(h):
+        raise ValueError(f"k must be an int in 1..{len(h)}, got {k!r}.")
+    return np.argsort(-h[:, unit], kind="stable")[:k]
+
+
+def plot_unit_favourites(network: Any, x: Any, units: Any, k: int = 6) -> Figure:
+    """For each chosen unit, its weights as an image, then the ``k`` images that excite it most."""
+    W = check_network(network)[0][0]
+    images = _flat_images(x)
+    units = _unit_list(units, W.shape[1])
+    fig, axes = plt.subplots(len(units), k + 1, figsize=(1.05 * (k + 1), 1.15 * len(units)),
+                             squeeze=False)
+    for row, unit in enumerate(units):
+        w = W[:, unit].reshape(28, 28)
+        limit = float(np.abs(w).max()) or 1.0
+        axes[row, 0].imshow(w, cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
+        axes[row, 0].set_title(f"unit {unit}", fontsize=8)
+        for col, i in enumerate(top_images(network, images, unit, k), start=1):
+            axes[row, col].imshow(images[i].reshape(28, 28), cmap=IMAGE_CMAP, vmin=0, vmax=1)
+        for ax in axes[row]:
+            ax.set_xticks([])
+            ax.set_yticks([])
+    axes[0, 1].set_title("images that excite it most", fontsize=8, loc="left")
+    return fig
+
+
+# --- the hidden layers: a 2-D projection ----------------------------------------------------
+
+def pca_2d(X: Any) -> np.ndarray:
+    """Project the rows of ``X`` onto their first two principal components (NumPy's SVD).
+
+    Centre the data, take the SVD ``Xc = U S Vt``; the first two rows of ``Vt`` are the
+    directions of largest variance. Each direction's sign is fixed so that its largest
+    entry is positive (the SVD may return either sign).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] < 3 or X.shape[1] < 2:
+        raise ValueError(f"X must be 2-D with at least 3 rows and 2 columns, got {X.shape}.")
+    if not np.isfinite(X).all():
+        raise ValueError("X contains NaN or infinite values.")
+    Xc = X - X.mean(axis=0)
+    _, _, Vt = np.linalg.svd(Xc, full_matrices=False)
+    V = Vt[:2].T
+    V = V * np.sign(V[np.abs(V).argmax(axis=0), [0, 1]])
+    return Xc @ V
+
+
+def separation(points: Any, labels: Any) -> float:
+    """Return the share of points whose nearest class centre (mean point) is their own class's."""
+    points, labels = np.asarray(points, dtype=np.float64), np.asarray(labels)
+    if points.ndim != 2 or labels.shape != (len(points),):
+        raise ValueError(f"points must be (N, d) with one label each, got {points.shape} and "
+                         f"{labels.shape}.")
+    classes = np.unique(labels)
+    centres = np.stack([points[labels == c].mean(axis=0) for c in classes])
+    distance = ((points[:, None, :] - centres[None]) ** 2).sum(axis=2)
+    return float((classes[distance.argmin(axis=1)] == labels).mean())
+
+
+def projections(network: Any, x: Any) -> dict[str, np.ndarray]:
+    """Return the 2-D PCA projection of the raw pixels and of each hidden layer's outputs."""
+    images = _flat_images(x)
+    hidden = layer_outputs(network, images)[:-1]
+    out = {"pixels": pca_2d(images)}
+    for k, h in enumerate(hidden, start=1):
+        out[f"hidden layer {k}"] = pca_2d(h)
+    return out
+
+
+def plot_projections(projected: dict[str, np.ndarray], labels: Any) -> Figure:
+    """Scatter each 2-D projection side by side, one colour per digit."""
+    labels = np.asarray(labels)
+    if not projected or any(p.shape != (len(labels), 2) for p in projected.values()):
+        raise ValueError("projected must map names to (N, 2) arrays with one label per row.")
+    fig, axes = plt.subplots(1, len(projected), figsize=(3.3 * len(projected), 3.4))
+    for ax, (name, points) in zip(np.atleast_1d(axes), projected.items(), strict=True):
+        for digit in range(10):
+            mine = labels == digit
+            ax.scatter(points[mine, 0], points[mine, 1], s=3, alpha=0.5,
+                       color=digit_color(digit), label=str(digit), rasterized=True)
+        ax.set_title(name, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("1st principal component", fontsize=8)
+    np.atleast_1d(axes)[0].set_ylabel("2nd principal component", fontsize=8)
+    handles = np.atleast_1d(axes)[-1].legend(markerscale=4, fontsize=7, loc="center left",
+                                             bbox_to_anchor=(1.0, 0.5), title="digit")
+    handles.get_title().set_fontsize(8)
+    return fig
+
+
+# --- confidence -----------------------------------------------------------------------------
+
+def _check_labelled(probs: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``probs`` (N, classes) and integer labels ``y`` (N,), or raise naming the problem."""
+    probs, y = np.asarray(probs, dtype=np.float64), np.asarray(y)
+    if probs.ndim != 2 or probs.shape[1] < 2:
+        raise ValueError(f"probs must have shape (N, classes), got {probs.shape}.")
+    if y.shape != (len(probs),) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"y must hold one integer label per row of probs, got shape {y.shape} "
+                         f"and dtype {y.dtype}.")
+    if not np.allclose(probs.sum(axis=1), 1, atol=1e-4) or probs.min() < 0:
+        raise ValueError("each row of probs must be probabilities that sum to 1; apply "
+                         "softmax to logits first (predict_probs does).")
+    return probs, y
+
+
+def reliability(probs: Any, y: Any, bins: int = 10) -> list[dict[str, float]]:
+    """Group predictions into ``bins`` equal-width confidence bins: count, confidence, accuracy.
+
+    The confidence of a prediction is its top probability; a bin's accuracy is the share of
+    its predictions that are right. Empty bins are left out.
+    """
+    probs, y = _check_labelled(probs, y)
+    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
+        raise ValueError(f"bins must be a positive int, got {bins!r}.")
+    confidence, right = probs.max(axis=1), probs.argmax(axis=1) == y
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    rows = []
+    for b in range(bins):
+        mine = which == b
+        if mine.any():
+            rows.append({"low": b / bins, "high": (b + 1) / bins, "count": int(mine.sum()),
+                         "confidence": float(confidence[mine].mean()),
+                         "accuracy": float(right[mine].mean())})
+    return rows
+
+
+def reliability_table(rows: list[dict[str, float]], merge_below: float = 0.5) -> str:
+    """Return the bins of :func:`reliability` as text, one line each; the low ones merged.
+
+    Few predictions have a low confidence, and which low bins hold any changes from run to
+    run, so they are merged into one line.
+    """
+    if not rows or not all({"low", "high", "count", "confidence", "accuracy"} <= set(r)
+                           for r in rows):
+        raise ValueError("rows must be the list of bins that reliability() returns.")
+    low = [r for r in rows if r["high"] <= merge_below + 1e-9]
+    lines = []
+    if low:
+        n = sum(r["count"] for r in low)
+        conf = sum(r["count"] * r["confidence"] for r in low) / n
+        acc = sum(r["count"] * r["accuracy"] for r in low) / n
+        lines.append(f"confidence below {merge_below:.1f}: {n:>5} images, "
+                     f"mean confidence {conf:.3f}, accuracy {acc:.3f}")
+    for r in rows:
+        if r["high"] > merge_below + 1e-9:
+            lines.append(f"confidence {r['low']:.1f}-{r['high']:.1f}: {r['count']:>5} images, "
+                         f"mean confidence {r['confidence']:.3f}, accuracy {r['accuracy']:.3f}")
+    return "\n".join(lines)
+
+
+def expected_calibration_error(probs: Any, y: Any, bins: int = 10) -> float:
+    """Return the ECE: the count-weighted mean gap |accuracy - confidence| over the bins."""
+    rows = reliability(probs, y, bins)
+    n = sum(r["count"] for r in rows)
+    return float(sum(r["count"] * abs(r["accuracy"] - r["confidence"]) for r in rows) / n)
+
+
+def plot_reliability(probs: Any, y: Any, bins: int = 10) -> Figure:
+    """Draw a reliability diagram: accuracy against confidence per bin, beside the diagonal."""
+    rows = reliability(probs, y, bins)
+    fig, (ax, ax_n) = plt.subplots(1, 2, figsize=(7.4, 3.2))
+    centres = [(r["low"] + r["high"]) / 2 for r in rows]
+    ax.plot([0, 1], [0, 1], color="gray", linestyle="--", linewidth=1, label="perfectly calibrated")
+    ax.bar(centres, [r["accuracy"] for r in rows], width=1 / bins, edgecolor="black",
+           color="#1f77b4", alpha=0.8, label="accuracy in the bin")
+    ax.plot([r["confidence"] for r in rows], [r["accuracy"] for r in rows], "o", color="black",
+            markersize=3, label="(mean confidence, accuracy)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence (top probability)")
+    ax.set_ylabel("accuracy")
+    ax.set_title("Reliability diagram", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left")
+    ax_n.bar(centres, [r["count"] for r in rows], width=1 / bins, edgecolor="black",
+             color="#7f7f7f")
+    ax_n.set_yscale("log")
+    ax_n.set_xlim(0, 1)
+    ax_n.set_xlabel("confidence (top probability)")
+    ax_n.set_ylabel("test images (log scale)")
+    ax_n.set_title("How many predictions per bin", fontsize=10)
+    return fig
+
+
+# --- brittleness: shifted digits ------------------------------------------------------------
+
+def shift_images(x: Any, dx: int = 0, dy: int = 0) -> np.ndarray:
+    """Return images ``x`` moved ``dx`` pixels right and ``dy`` down (negative: left, up)."""
+    for name, value in (("dx", dx), ("dy", dy)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or abs(value) > 27:
+            raise ValueError(f"{name} must be a whole number of pixels in -27..27, got {value!r}.")
+    images = _flat_images(x).reshape(-1, 28, 28)
+    out = np.zeros_like(images)
+    rs, rd = (slice(0, 28 - dy), slice(dy, 28)) if dy >= 0 else (slice(-dy, 28), slice(0, 28 + dy))
+    cs, cd = (slice(0, 28 - dx), slice(dx, 28)) if dx >= 0 else (slice(-dx, 28), slice(0, 28 + dx))
+    out[:, rd, cd] = images[:, rs, cs]
+    return out.reshape(-1, 784)
+
+
+def shift_accuracy(network: Any, x: Any, y: Any, shifts: Any = range(5)) -> dict[int, float]:
+    """Return the accuracy on ``x`` moved by each shift, averaged over the four directions."""
+    y = np.asarray(y)
+    images = _flat_images(x)
+    if y.shape != (len(images),):
+        raise ValueError(f"y must hold one label per image, got {y.shape} for {len(images)}.")
+    out = {}
+    for s in shifts:
+        s = int(s)
+        moves = [(0, 0)] if s == 0 else [(s, 0), (-s, 0), (0, s), (0, -s)]
+        accs = [(predict_probs(network, shift_images(images, dx, dy)).argmax(axis=1) == y).mean()
+                for dx, dy in moves]
+        out[s] = float(np.mean(accs))
+    return out
+
+
+def plot_shift_accuracy(accuracy: dict[int, float], title: str | None = None) -> Figure:
+    """Plot test accuracy against the shift in pixels."""
+    if not accuracy:
+        raise ValueError("accuracy must map shifts (pixels) to accuracies, from "
+                         "shift_accuracy().")
+    fig, ax = plt.subplots(figsize=(4.6, 3.0))
+    shifts = sorted(accuracy)
+    ax.plot(shifts, [accuracy[s] for s in shifts], "o-")
+    ax.set_xticks(shifts)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("shift (pixels, any of 4 directions)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title or "A shifted digit is a new pattern to an MLP", fontsize=10)
+    return fig

@@ -1,0 +1,170 @@
+"""Tests for helpers.inspection: layers in NumPy, PCA, calibration, shifts, and the figures."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import inspection
+
+
+@pytest.fixture(scope="module")
+def network():
+    import keras
+
+    keras.utils.set_random_seed(1)
+    return keras.Sequential([keras.Input(shape=(784,)),
+                             keras.layers.Dense(32, activation="relu"),
+                             keras.layers.Dropout(0.2),
+                             keras.layers.Dense(16, activation="relu"),
+                             keras.layers.Dense(10)])
+
+
+@pytest.fixture(scope="module")
+def images() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return rng.random((60, 784), dtype=np.float32), rng.integers(0, 10, 60)
+
+
+def test_numpy_layers_match_keras(network, images) -> None:
+    x, _ = images
+    outputs = inspection.layer_outputs(network, x)
+    assert [o.shape for o in outputs] == [(60, 32), (60, 16), (60, 10)]
+    assert np.allclose(outputs[-1], network.predict(x, verbose=0), atol=1e-5)
+    assert (outputs[0] >= 0).all()
+    probs = inspection.predict_probs(network, x.reshape(-1, 28, 28))
+    assert np.allclose(probs.sum(axis=1), 1)
+
+
+def test_check_network_names_the_problem() -> None:
+    import keras
+
+    with pytest.raises(TypeError, match="Keras model"):
+        inspection.check_network(np.ones(3))
+    wrong_in = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(10)])
+    with pytest.raises(ValueError, match="784 pixels"):
+        inspection.check_network(wrong_in)
+    sigmoid = keras.Sequential([keras.Input(shape=(784,)),
+                                keras.layers.Dense(8, activation="sigmoid"),
+                                keras.layers.Dense(10)])
+    with pytest.raises(ValueError, match="ReLU"):
+        inspection.check_network(sigmoid)
+    softmax = keras.Sequential([keras.Input(shape=(784,)),
+                                keras.layers.Dense(10, activation="softmax")])
+    with pytest.raises(ValueError, match="logits"):
+        inspection.check_network(softmax)
+
+
+def test_images_are_validated(network) -> None:
+    with pytest.raises(ValueError, match="shape"):
+        inspection.layer_outputs(network, np.ones((3, 10), np.float32))
+    with pytest.raises(TypeError, match="floats"):
+        inspection.layer_outputs(network, np.ones((3, 784), np.uint8))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        inspection.layer_outputs(network, np.full((3, 784), 2.0, np.float32))
+
+
+def test_top_images_and_units(network, images) -> None:
+    x, _ = images
+    top = inspection.top_images(network, x, unit=3, k=5)
+    h = inspection.layer_outputs(network, x)[0][:, 3]
+    assert len(top) == 5 and h[top[0]] == h.max() and (np.diff(h[top]) <= 0).all()
+    with pytest.raises(ValueError, match="units must be in 0..31"):
+        inspection.top_images(network, x, unit=32)
+    with pytest.raises(ValueError, match="k must be"):
+        inspection.top_images(network, x, unit=0, k=0)
+    with pytest.raises(ValueError, match="unit numbers"):
+        inspection.plot_first_layer(network, [])
+
+
+def test_pca_finds_the_widest_direction_with_a_fixed_sign() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 3)) * [10.0, 3.0, 0.1]
+    P = inspection.pca_2d(X)
+    assert P.shape == (500, 2)
+    assert np.allclose(P.mean(axis=0), 0, atol=1e-9)
+    assert P[:, 0].var() > P[:, 1].var() > 0.5 * 9
+    assert np.allclose(np.abs(np.corrcoef(P[:, 0], X[:, 0])[0, 1]), 1, atol=1e-3)
+    assert np.allclose(inspection.pca_2d(-X), -P)  # sign is fixed by the direction
+    with pytest.raises(ValueError, match="at least 3 rows"):
+        inspection.pca_2d(np.ones((2, 5)))
+    with pytest.raises(ValueError, match="NaN"):
+        inspection.pca_2d(np.full((4, 4), np.nan))
+
+
+def test_separation() -> None:
+    points = np.array([[0.0, 0], [0, 1], [10, 10], [10, 11]])
+    assert inspection.separation(points, np.array([0, 0, 1, 1])) == 1.0
+    assert inspection.separation(points, np.array([0, 1, 0, 1])) == 0.5
+    with pytest.raises(ValueError, match="one label each"):
+        inspection.separation(points, np.array([0, 1]))
+
+
+def test_reliability_and_ece() -> None:
+    probs = np.array([[0.95, 0.05], [0.95, 0.05], [0.6, 0.4], [0.3, 0.7]])
+    y = np.array([0, 1, 0, 1])
+    rows = inspection.reliability(probs, y, bins=10)
+    assert [r["count"] for r in rows] == [1, 1, 2]  # bins 0.6, 0.7 and 0.9
+    top = rows[-1]
+    assert top["low"] == pytest.approx(0.9) and top["accuracy"] == 0.5
+    assert top["confidence"] == pytest.approx(0.95)
+    ece = inspection.expected_calibration_error(probs, y, bins=10)
+    assert ece == pytest.approx((2 * 0.45 + 0.4 + 0.3) / 4)
+    perfect = np.eye(2)[[0, 1]]
+    assert inspection.expected_calibration_error(perfect, np.array([0, 1])) == 0
+    with pytest.raises(ValueError, match="sum to 1"):
+        inspection.reliability(np.ones((2, 2)), np.array([0, 1]))
+    with pytest.raises(ValueError, match="integer label"):
+        inspection.reliability(perfect, np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match="bins"):
+        inspection.reliability(perfect, np.array([0, 1]), bins=0)
+
+
+def test_shift_images_moves_and_fills_with_paper() -> None:
+    image = np.zeros((1, 28, 28), np.float32)
+    image[0, 10, 12] = 1.0
+    right = inspection.shift_images(image, dx=3).reshape(28, 28)
+    assert right[10, 15] == 1.0 and right.sum() == 1.0
+    up = inspection.shift_images(image, dy=-4).reshape(28, 28)
+    assert up[6, 12] == 1.0
+    edge = inspection.shift_images(image, dx=-13).reshape(28, 28)
+    assert edge.sum() == 0.0  # pushed off the image
+    with pytest.raises(ValueError, match="dx must be"):
+        inspection.shift_images(image, dx=1.5)
+
+
+def test_shift_accuracy(network, images) -> None:
+    x, y = images
+    acc = inspection.shift_accuracy(network, x, y, shifts=[0, 2])
+    assert set(acc) == {0, 2} and all(0 <= a <= 1 for a in acc.values())
+    with pytest.raises(ValueError, match="one label per image"):
+        inspection.shift_accuracy(network, x, y[:3])
+
+
+def test_figures(network, images) -> None:
+    x, y = images
+    figs = [inspection.plot_first_layer(network, range(10), title="t"),
+            inspection.plot_unit_favourites(network, x, units=[0, 1], k=4),
+            inspection.plot_projections(inspection.projections(network, x), y),
+            inspection.plot_reliability(inspection.predict_probs(network, x), y),
+            inspection.plot_shift_accuracy({0: 0.9, 1: 0.8})]
+    assert [len(f.axes) for f in figs] == [16, 10, 3, 2, 1]
+    for f in figs:
+        plt.close(f)
+    with pytest.raises(ValueError, match="one label per row"):
+        inspection.plot_projections({"a": np.ones((3, 2))}, np.array([0, 1]))
+    with pytest.raises(ValueError, match="accuracies"):
+        inspection.plot_shift_accuracy({})
+
+
+def test_reliability_table_merges_the_low_bins() -> None:
+    probs = np.array([[0.95, 0.05], [0.95, 0.05], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55]])
+    y = np.array([0, 1, 0, 1, 0])
+    text = inspection.reliability_table(inspection.reliability(probs, y), merge_below=0.6)
+    lines = text.splitlines()
+    assert lines[0] == ("confidence below 0.6:     1 images, mean confidence 0.550, "
+                        "accuracy 0.000")
+    assert lines[1].startswith("confidence 0.6-0.7:     1 images") and len(lines) == 4
+    with pytest.raises(ValueError, match="reliability"):
+        inspection.reliability_table([{"low": 0}])
