@@ -103,11 +103,17 @@ def lessons() -> list[Path]:
     return [p for p in paths if not ONLY or p.name[:2] in ONLY]
 
 
-def environment(entry: Entry) -> dict[str, str]:
-    """Return the process environment for one entry (MNIST_PATH kept from the caller)."""
+def environment(entry: Entry, cache: Path | None = None) -> dict[str, str]:
+    """Return the process environment for one entry (MNIST_PATH kept from the caller).
+
+    ``cache`` is the entry's own folder for lesson 05's saved network (MNIST_NN_CACHE), so
+    that lesson 07 never loads a network trained under another entry.
+    """
     # What the machine sets (OPENBLAS_CORETYPE on some) stays; the tests' fixed variables win.
     env = lesson_environment({**os.environ, **FIXED})
     env.update(entry.env)
+    if cache is not None:
+        env["MNIST_NN_CACHE"] = str(cache)
     return env
 
 
@@ -127,9 +133,9 @@ def run_nbval(entry: Entry, paths: list[Path], log_dir: Path) -> tuple[Entry, in
     argv = entry.command([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           "-p", "no:xdist", *map(str, paths)])
     start = time.perf_counter()
+    env = environment(entry, log_dir / f"{entry.name}-cache")
     with log.open("w") as out:
-        code = subprocess.call(argv, cwd=ROOT, env=environment(entry), stdout=out,
-                               stderr=subprocess.STDOUT)
+        code = subprocess.call(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     lines = [ln for ln in log.read_text().splitlines() if re.search(r"\d+ (passed|failed)", ln)]
     return entry, code, (lines[-1].strip("= ") if lines else "no summary"), \
         time.perf_counter() - start
@@ -297,7 +303,8 @@ def measure(entries: list[Entry], jobs: int) -> int:
         argv = entry.command([sys.executable, "-m", "tools.portability", "_execute",
                               str(tmp / entry.name), "--lessons", *[p.name[:2] for p in lessons()]])
         with (tmp / f"{entry.name}.log").open("w") as log:
-            return entry, subprocess.call(argv, cwd=ROOT, env=environment(entry), stdout=log,
+            env = environment(entry, tmp / f"{entry.name}-cache")
+            return entry, subprocess.call(argv, cwd=ROOT, env=env, stdout=log,
                                           stderr=subprocess.STDOUT)
 
     start = time.perf_counter()
