@@ -119,3 +119,8 @@ def test_is_stub_knows_the_template_placeholder_only():
     for answer in (zero, zero_float, none, real, 0):
         assert unanswered_function(answer, "your code") is None
     assert unanswered_function(..., "your code").kind == "unanswered"
+
+
+def test_check_choice_names_its_options_when_not_told_what_the_answer_is():
+    feedback = check_choice(None, "b", options=["a", "b", "c", "d"])
+    assert "your choice (a, b, c or d)" in feedback.message

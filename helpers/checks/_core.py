@@ -164,9 +164,11 @@ def check_array(answer: Any, expected: np.ndarray, *, what: str, rtol: float = 1
                  f"(largest difference {np.nanmax(np.abs(got - expected)):.3g}).", hint)
 
 
-def check_choice(answer: Any, expected: str, *, options: Sequence[str], what: str,
+def check_choice(answer: Any, expected: str, *, options: Sequence[str], what: str | None = None,
                  hint: str | None = None) -> Feedback:
     """Compare a choice among ``options`` (case-insensitive) with ``expected``."""
+    if what is None:  # "your choice (a, b, c or d)"
+        what = f"your choice ({', '.join(options[:-1])} or {options[-1]})"
     if (todo := unanswered(answer, what)) is not None:
         return todo
     if not isinstance(answer, str):
@@ -220,3 +222,14 @@ def _short(x: Any) -> str:
 
 
 Check = Callable[..., Feedback]
+
+
+def multiple_choice(module: str, name: str, expected: str, options: Sequence[str], hint: str,
+                    doc: str) -> Callable[[Any], Feedback]:
+    """Return the check of one multiple-choice question: ``module.name``, documented by ``doc``."""
+    def check(answer: Any) -> Feedback:
+        return check_choice(answer, expected, options=options, hint=hint)
+
+    check.__module__, check.__name__, check.__qualname__ = module, name, name
+    check.__doc__ = doc
+    return check

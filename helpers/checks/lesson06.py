@@ -10,9 +10,9 @@ import numpy as np
 from helpers import validate
 from helpers.checks._core import (
     Feedback,
-    check_choice,
     check_integer,
     malformed,
+    multiple_choice,
     right,
     unanswered,
     wrong,
@@ -95,12 +95,11 @@ def chosen_lr(answer: Any, rows: Any) -> Feedback:
                  "apart, so either is defensible.")
 
 
-def why_not_test(answer: Any) -> Feedback:
-    """Check the multiple-choice question on why we do not choose by test accuracy."""
-    return check_choice(
-        answer, WHY_NOT_TEST, options=WHY_NOT_TEST_OPTIONS, what="your choice (a, b, c or d)",
-        hint="the test set's job is to give an unbiased estimate for new data. What "
-             "happens to that estimate when the test set also picks the winner?")
+why_not_test = multiple_choice(
+    __name__, "why_not_test", WHY_NOT_TEST, WHY_NOT_TEST_OPTIONS,
+    hint="the test set's job is to give an unbiased estimate for new data. What "
+         "happens to that estimate when the test set also picks the winner?",
+    doc="Check the multiple-choice question on why we do not choose by test accuracy.")
 
 
 def tuned_dropout(answer: Any, rows: Any) -> Feedback:

@@ -8,9 +8,9 @@ import numpy as np
 
 from helpers.checks._core import (
     Feedback,
-    check_choice,
     check_number,
     malformed,
+    multiple_choice,
     right,
     unanswered,
     wrong,
@@ -101,9 +101,8 @@ def first_shift_below_half(answer: Any, accuracy: Any) -> Feedback:
                  "find the smallest shift whose accuracy is below 0.5.")
 
 
-def why_brittle(answer: Any) -> Feedback:
-    """Check the multiple-choice question on why a shift hurts the MLP."""
-    return check_choice(
-        answer, WHY_BRITTLE, options=WHY_BRITTLE_OPTIONS, what="your choice (a, b, c or d)",
-        hint="look at the first layer's weight images again: each weight belongs to one "
-             "pixel position. What happens to w . x when the ink moves to other pixels?")
+why_brittle = multiple_choice(
+    __name__, "why_brittle", WHY_BRITTLE, WHY_BRITTLE_OPTIONS,
+    hint="look at the first layer's weight images again: each weight belongs to one "
+         "pixel position. What happens to w . x when the ink moves to other pixels?",
+    doc="Check the multiple-choice question on why a shift hurts the MLP.")
