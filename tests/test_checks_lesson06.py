@@ -154,3 +154,25 @@ def test_tuned_dropout_unanswered() -> None:
     assert kind(check.tuned_dropout(..., DROPOUT_ROWS)) == "unanswered"
     fb = check.tuned_dropout(..., ...)
     assert kind(fb) == "unanswered" and "dropout sweep" in fb.message
+
+
+SEEDED_DROPOUT_ROWS = [
+    {"dropout": d, "seed": s, "val_accuracy": a}
+    for d, accs in [(0.0, (0.9430, 0.9410, 0.9420)), (0.2, (0.9440, 0.9400, 0.9435)),
+                    (0.4, (0.9300, 0.9310, 0.9290))]
+    for s, a in zip((42, 43, 44), accs, strict=True)
+]
+
+
+def test_tuned_dropout_with_seeds_judges_each_rate_by_its_mean() -> None:
+    # A learner who swept with seeds=(42, 43, 44) and reports the best mean with that mean
+    # was told "wrong" when the check compared with the first (seed 42) row only.
+    assert kind(check.tuned_dropout((0.2, 0.9425), SEEDED_DROPOUT_ROWS)) == "right"
+    fb = check.tuned_dropout((0.2, 0.9440), SEEDED_DROPOUT_ROWS)  # one lucky run, not the mean
+    assert kind(fb) == "wrong" and "mean" in fb.message
+
+
+def test_tuned_dropout_with_seeds_accepts_an_overlapping_rate_and_rejects_a_clearly_worse_one(
+) -> None:
+    assert kind(check.tuned_dropout((0.0, 0.9420), SEEDED_DROPOUT_ROWS)) == "right"
+    assert kind(check.tuned_dropout((0.4, 0.9300), SEEDED_DROPOUT_ROWS)) == "wrong"

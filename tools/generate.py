@@ -103,8 +103,9 @@ def footer(items: list[dict], i: int) -> str:
         nxt = items[i + 1]
         parts.append(f"**Next:** {_link(nxt)}: {nxt['summary']}")
     else:
-        parts.append("**You have finished the series.** "
-                     "See the README for where to go from here.")
+        parts.append("**You have finished the series.** Next steps, all outside this "
+                     f"repository: [Where to go from here]({github_url('README.md')}"
+                     "#where-to-go-from-here).")
     back = f"← {_link(items[i - 1])} · " if i > 0 else ""
     parts.append(f"{back}{contents_link()}")
     return "\n\n".join(parts)

@@ -121,19 +121,27 @@ def tuned_dropout(answer: Any, rows: Any) -> Feedback:
                      "try at least three rates, e.g. [0.0, 0.2, 0.4, 0.6].")
     if not 0.0 <= rate < 1.0:
         return malformed(f"a dropout rate is in [0, 1); you gave {rate:g}.")
-    matches = [r for r in rows if np.isclose(float(r["dropout"]), rate)]
-    if not matches:
+    runs = {r: [float(row["val_accuracy"]) for row in rows
+                if np.isclose(float(row["dropout"]), r)] for r in rates}
+    mine = next((accs for r, accs in runs.items() if np.isclose(r, rate)), None)
+    if mine is None:
         return malformed(f"{rate:g} is not one of the rates you swept: {rates}.")
-    row = matches[0]
-    if not np.isclose(acc, row["val_accuracy"], atol=5e-5):
+    several = len(mine) > 1  # a sweep with seeds=(...): judge each rate by its mean
+    value = float(np.mean(mine))
+    if not np.isclose(acc, value, atol=5e-5):
         return wrong(f"the validation accuracy of dropout {rate:g} in your rows is "
-                     f"{row['val_accuracy']:.4f}, not {acc:.4f}.",
-                     "report the val_accuracy column of the row you chose (not a test "
-                     "accuracy: the test set stays untouched while you tune).")
-    top = max(rows, key=lambda r: r["val_accuracy"])
-    if row["val_accuracy"] < top["val_accuracy"]:
-        return wrong(f"dropout {float(top['dropout']):g} scored higher on validation "
-                     f"({top['val_accuracy']:.4f} > {row['val_accuracy']:.4f}).",
+                     f"{value:.4f}{' (the mean of its runs)' if several else ''}, not {acc:.4f}.",
+                     "report the val_accuracy of the rate you chose (not a test accuracy: "
+                     "the test set stays untouched while you tune)"
+                     + ("; with several seeds, the mean of its runs." if several else "."))
+    top = max(runs, key=lambda r: np.mean(runs[r]))
+    if value < np.mean(runs[top]):
+        if several and max(mine) >= min(runs[top]):
+            return right(f"A sound choice: dropout {rate:g} (mean {value:.4f}) overlaps the runs "
+                         f"of dropout {top:g} (mean {np.mean(runs[top]):.4f}); the sweep "
+                         "cannot tell them apart.")
+        return wrong(f"dropout {top:g} scored higher on validation "
+                     f"({np.mean(runs[top]):.4f} > {value:.4f}).",
                      "choose the rate with the highest validation accuracy.")
     return right(f"Correct: dropout {rate:g} has the best validation accuracy of your sweep, "
                  f"{acc:.4f}.")
