@@ -134,7 +134,8 @@ test-latest:
 	@test -x $(LATEST_PY) || $(PYTHON) -m venv $(LATEST_VENV)
 	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --upgrade \
-		tensorflow-cpu keras keras-tuner numpy matplotlib ipywidgets nbval pytest pytest-xdist ipykernel
+		tensorflow-cpu keras keras-tuner numpy matplotlib ipywidgets anywidget threadpoolctl nbval \
+		pytest pytest-xdist ipykernel
 	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@$(LATEST_PY) -m pytest -o addopts="" -p no:cacheprovider --nbval-lax --nbval-current-env \
 		-n $(WORKERS) --dist loadscope $(NB); status=$$?; \
