@@ -12,11 +12,11 @@ from helpers.tuning.config import HE_ACTIVATIONS, _check_hidden, _check_positive
 def build_mlp(hidden: int | Sequence[int] = (128,), activation: str = "relu", lr: float = 1e-3,
               dropout: float = 0.0, optimizer: str = "adam",
               decay_steps: int | None = None) -> Any:
-    """Return a compiled MLP for flat 784-pixel images: Dense hidden layers, softmax output.
+    """Return a compiled MLP for flat 784-pixel images: Dense hidden layers, 10 logits out.
 
     Each hidden layer is ``Dense(units, activation)`` (He-initialised for ReLU-like units),
-    followed by ``Dropout(dropout)`` when ``dropout > 0``; the output is ``Dense(10, softmax)``
-    trained with cross-entropy (``sparse_categorical_crossentropy``) and ``optimizer`` at
+    followed by ``Dropout(dropout)`` when ``dropout > 0``; the output is ``Dense(10)``, logits
+    as in lesson 05, trained with cross-entropy from the logits and ``optimizer`` at
     learning rate ``lr``, constant, or with ``decay_steps`` falling along a cosine to 0 over
     that many steps (batches).
     """
@@ -33,7 +33,7 @@ def build_mlp(hidden: int | Sequence[int] = (128,), activation: str = "relu", lr
                                          kernel_initializer=init))
         if cfg["dropout"] > 0:
             layers.append(keras.layers.Dropout(cfg["dropout"]))
-    layers.append(keras.layers.Dense(10, activation="softmax"))
+    layers.append(keras.layers.Dense(10))  # logits: the loss applies the softmax, stably
     optimizers = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD,
                   "rmsprop": keras.optimizers.RMSprop}
     model = keras.Sequential(layers, name="mlp")
@@ -41,7 +41,8 @@ def build_mlp(hidden: int | Sequence[int] = (128,), activation: str = "relu", lr
     if decay_steps is not None:
         rate = keras.optimizers.schedules.CosineDecay(cfg["lr"], decay_steps=decay_steps)
     model.compile(optimizer=optimizers[cfg["optimizer"]](learning_rate=rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
     return model
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from helpers.data import MnistSplits
+from helpers.scratch import log_softmax
 from helpers.setup import DEFAULT_SEED, seed_everything
 from helpers.tuning.config import (
     DEFAULTS,
@@ -92,11 +93,11 @@ def _score(model: Any, x: np.ndarray, y: np.ndarray, batch: int = 5000) -> tuple
     Calling the model directly skips tracing an evaluation graph, which for a short trial
     costs more than the evaluation itself.
     """
-    probs = np.concatenate([np.asarray(model(x[i:i + batch], training=False))
-                            for i in range(0, len(x), batch)])
+    logits = np.concatenate([np.asarray(model(x[i:i + batch], training=False), dtype=np.float64)
+                             for i in range(0, len(x), batch)])
     y = np.asarray(y).astype(int)
-    accuracy = float(np.mean(np.argmax(probs, axis=1) == y))
-    loss = float(np.mean(-np.log(np.clip(probs[np.arange(len(y)), y], 1e-7, 1.0))))
+    accuracy = float(np.mean(np.argmax(logits, axis=1) == y))
+    loss = float(np.mean(-log_softmax(logits)[np.arange(len(y)), y]))
     return accuracy, loss
 
 
