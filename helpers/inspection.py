@@ -257,7 +257,7 @@ def reliability_table(rows: list[dict[str, float]], merge_below: float = 0.5) ->
         conf = sum(r["count"] * r["confidence"] for r in low) / n
         acc = sum(r["count"] * r["accuracy"] for r in low) / n
         lines.append(f"confidence below {merge_below:.1f}: {n:>5} images, "
-                     f"mean confidence {conf:.3f}, accuracy {acc:.3f}")
+                     f"mean confidence {conf:.3f}, right {acc:.1%} of the time")
     for r in rows:
         if r["high"] > merge_below + 1e-9:
             lines.append(f"confidence {r['low']:.1f}-{r['high']:.1f}: {r['count']:>5} images, "

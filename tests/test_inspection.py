@@ -164,7 +164,7 @@ def test_reliability_table_merges_the_low_bins() -> None:
     text = inspection.reliability_table(inspection.reliability(probs, y), merge_below=0.6)
     lines = text.splitlines()
     assert lines[0] == ("confidence below 0.6:     1 images, mean confidence 0.550, "
-                        "accuracy 0.000")
+                        "right 0.0% of the time")
     assert lines[1].startswith("confidence 0.6-0.7:     1 images") and len(lines) == 4
     with pytest.raises(ValueError, match="reliability"):
         inspection.reliability_table([{"low": 0}])
