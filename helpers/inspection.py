@@ -256,11 +256,11 @@ def reliability_table(rows: list[dict[str, float]], merge_below: float = 0.5) ->
         n = sum(r["count"] for r in low)
         conf = sum(r["count"] * r["confidence"] for r in low) / n
         acc = sum(r["count"] * r["accuracy"] for r in low) / n
-        lines.append(f"confidence below {merge_below:.1f}: {n:>5} images, "
-                     f"mean confidence {conf:.3f}, right {acc:.1%} of the time")
+        lines.append(f"{n:>5} images with confidence below {merge_below:.1f}: right "
+                     f"{acc:.1%} of the time, at a mean confidence of {conf:.1%}")
     for r in rows:
         if r["high"] > merge_below + 1e-9:
-            lines.append(f"confidence {r['low']:.1f}-{r['high']:.1f}: {r['count']:>5} images, "
+            lines.append(f"{r['count']:>5} images with confidence {r['low']:.1f}-{r['high']:.1f}: "
                          f"mean confidence {r['confidence']:.3f}, accuracy {r['accuracy']:.3f}")
     return "\n".join(lines)
 

@@ -163,8 +163,8 @@ def test_reliability_table_merges_the_low_bins() -> None:
     y = np.array([0, 1, 0, 1, 0])
     text = inspection.reliability_table(inspection.reliability(probs, y), merge_below=0.6)
     lines = text.splitlines()
-    assert lines[0] == ("confidence below 0.6:     1 images, mean confidence 0.550, "
-                        "right 0.0% of the time")
-    assert lines[1].startswith("confidence 0.6-0.7:     1 images") and len(lines) == 4
+    assert lines[0] == ("    1 images with confidence below 0.6: right 0.0% of the time, "
+                        "at a mean confidence of 55.0%")
+    assert lines[1].startswith("    1 images with confidence 0.6-0.7:") and len(lines) == 4
     with pytest.raises(ValueError, match="reliability"):
         inspection.reliability_table([{"low": 0}])
