@@ -187,6 +187,7 @@ COLAB_CONSTRAINTS := tests/colab/constraints.txt
 COLAB_PYTHON ?= $(or $(lastword $(sort $(wildcard /root/.pyenv/versions/3.13.*/bin/python3.13))),python3.13)
 # Colab's tensorflow==2.20.0 as tensorflow-cpu==2.20.0: see the constraints file's header.
 COLAB_PACKAGES := pip setuptools tensorflow-cpu==2.20.0 keras numpy matplotlib ipywidgets anywidget \
+	threadpoolctl \
 	ipython ipykernel jupyter_client nbformat pytest nbval pytest-xdist
 
 # Colab's pyparsing makes matplotlib raise DeprecationWarnings (hidden in notebooks, where the
