@@ -194,7 +194,7 @@ COLAB_PACKAGES := pip setuptools tensorflow-cpu==2.20.0 keras numpy matplotlib i
 # lessons' stderr is checked); this unit test counts every warning, so it does not run here.
 COLAB_DESELECT := --deselect tests/test_widgets_neuron.py::test_building_writes_nothing_to_stderr_or_warnings
 
-$(COLAB_STAMP): $(COLAB_CONSTRAINTS)
+$(COLAB_STAMP): $(COLAB_CONSTRAINTS) Makefile
 	rm -rf $(COLAB_VENV)
 	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
 	$(COLAB_PY) -m pip install --quiet --disable-pip-version-check -c $(COLAB_CONSTRAINTS) \
