@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from helpers import activations, scratch
 from helpers.plots import IMAGE_CMAP, digit_color
 
 WEIGHT_CMAP = "RdBu_r"  # diverging: red for positive weights, blue for negative, white at 0
@@ -62,16 +63,14 @@ def layer_outputs(network: Any, x: Any) -> list[np.ndarray]:
     outputs = []
     for k, (W, b) in enumerate(params):
         z = h @ W + b
-        h = np.maximum(z, 0) if k < len(params) - 1 else z
+        h = scratch.relu(z) if k < len(params) - 1 else z
         outputs.append(h)
     return outputs
 
 
 def predict_probs(network: Any, x: Any) -> np.ndarray:
     """Return the network's probabilities for images ``x``: the softmax of its logits."""
-    logits = layer_outputs(network, x)[-1].astype(np.float64)
-    e = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    return activations.softmax(layer_outputs(network, x)[-1].astype(np.float64), axis=1)
 
 
 # --- the first layer ------------------------------------------------------------------------
