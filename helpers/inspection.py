@@ -4,6 +4,8 @@ The functions take a Keras model made of ``Dense`` layers (``Dropout`` is skippe
 acts in training) and compute its layers in NumPy from the model's weights, so every step is
 plain ``x @ W + b`` followed by ReLU, as in lessons 02 and 04. The last layer's outputs are
 logits; :func:`predict_probs` turns them into probabilities with a stable softmax.
+:func:`predict_probs` and :func:`shift_accuracy` also take any other Keras model that maps
+784-pixel rows to 10 logits (a CNN, an MLP with augmentation layers): it predicts for itself.
 """
 
 from __future__ import annotations
@@ -20,13 +22,29 @@ from helpers.plots import IMAGE_CMAP, digit_color
 WEIGHT_CMAP = "RdBu_r"  # diverging: red for positive weights, blue for negative, white at 0
 
 
-def check_network(network: Any) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Return the ``(W, b)`` of every Dense layer of ``network``, checked: 784 pixels to 10."""
+def _keras_network(network: Any) -> Any:
+    """Return ``network`` if it is a Keras model, else raise TypeError."""
     import keras
 
     if not isinstance(network, keras.Model):
         raise TypeError(f"network must be a Keras model, got {type(network).__name__}; use "
                         f"the model from models.load_or_train_lesson05().")
+    return network
+
+
+def _is_dense_mlp(network: Any) -> bool:
+    """Return True if every layer of Keras model ``network`` is Dense or Dropout (lesson 05's)."""
+    import keras
+
+    kinds = (keras.layers.Dense, keras.layers.Dropout, keras.layers.InputLayer)
+    return all(isinstance(layer, kinds) for layer in _keras_network(network).layers)
+
+
+def check_network(network: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return the ``(W, b)`` of every Dense layer of ``network``, checked: 784 pixels to 10."""
+    import keras
+
+    network = _keras_network(network)
     layers = [layer for layer in network.layers if isinstance(layer, keras.layers.Dense)]
     params = [tuple(layer.get_weights()) for layer in layers]
     if not params or any(len(p) != 2 for p in params):
@@ -69,8 +87,18 @@ def layer_outputs(network: Any, x: Any) -> list[np.ndarray]:
 
 
 def predict_probs(network: Any, x: Any) -> np.ndarray:
-    """Return the network's probabilities for images ``x``: the softmax of its logits."""
-    return activations.softmax(layer_outputs(network, x)[-1].astype(np.float64), axis=1)
+    """Return the network's probabilities for images ``x``: the softmax of its logits.
+
+    A Dense-only MLP is computed in NumPy (:func:`layer_outputs`); any other Keras model (a
+    CNN, or an MLP with Reshape or augmentation layers) by its own ``predict`` on 784-pixel rows.
+    """
+    if _is_dense_mlp(network):
+        return activations.softmax(layer_outputs(network, x)[-1].astype(np.float64), axis=1)
+    last = network.layers[-1] if network.layers else None
+    if getattr(getattr(last, "activation", None), "__name__", "") == "softmax":
+        raise ValueError("network's last layer must output logits (no softmax).")
+    logits = network.predict(_flat_images(x), batch_size=1000, verbose=0)
+    return activations.softmax(np.asarray(logits, dtype=np.float64), axis=1)
 
 
 # --- the first layer ------------------------------------------------------------------------

@@ -142,6 +142,53 @@ def test_shift_accuracy(network, images) -> None:
         inspection.shift_accuracy(network, x, y[:3])
 
 
+def _cnn():
+    import keras
+
+    keras.utils.set_random_seed(2)
+    return keras.Sequential([keras.Input((784,)), keras.layers.Reshape((28, 28, 1)),
+                             keras.layers.Conv2D(2, 5, padding="same", activation="relu"),
+                             keras.layers.MaxPooling2D(), keras.layers.Flatten(),
+                             keras.layers.Dense(10)])
+
+
+def _augmented_mlp():
+    import keras
+
+    keras.utils.set_random_seed(2)
+    return keras.Sequential([keras.Input((784,)), keras.layers.Reshape((28, 28, 1)),
+                             keras.layers.RandomTranslation(0.1, 0.1),
+                             keras.layers.Flatten(), keras.layers.Dense(16, activation="relu"),
+                             keras.layers.Dropout(0.2), keras.layers.Dense(10)])
+
+
+@pytest.mark.parametrize("build", [_cnn, _augmented_mlp])
+def test_other_keras_models_predict_for_themselves(build, images) -> None:
+    from helpers import activations
+
+    model, (x, y) = build(), images
+    probs = inspection.predict_probs(model, x.reshape(-1, 28, 28))
+    logits = model.predict(x, verbose=0)  # inference: no random translation
+    assert probs.dtype == np.float64 and probs.shape == (60, 10)
+    assert np.allclose(probs, activations.softmax(logits.astype(np.float64), axis=1), atol=1e-6)
+    acc = inspection.shift_accuracy(model, x, y)
+    assert list(acc) == [0, 1, 2, 3, 4] and all(0 <= a <= 1 for a in acc.values())
+    moved = [inspection.shift_images(x, dx, dy) for dx, dy in [(2, 0), (-2, 0), (0, 2), (0, -2)]]
+    direct = np.mean([(model.predict(m, verbose=0).argmax(axis=1) == y).mean() for m in moved])
+    assert acc[2] == pytest.approx(direct)
+
+
+def test_logits_are_required_of_other_models() -> None:
+    import keras
+
+    softmax = keras.Sequential([keras.Input((784,)), keras.layers.Reshape((28, 28, 1)),
+                                keras.layers.Flatten(), keras.layers.Dense(10, "softmax")])
+    with pytest.raises(ValueError, match="logits"):
+        inspection.predict_probs(softmax, np.zeros((2, 784), np.float32))
+    with pytest.raises(TypeError, match="Keras model"):
+        inspection.predict_probs(np.ones(3), np.zeros((2, 784), np.float32))
+
+
 def test_figures(network, images) -> None:
     x, y = images
     figs = [inspection.plot_first_layer(network, range(10), title="t"),
