@@ -202,8 +202,13 @@ def receptive_fields(model: Any) -> list[tuple[str, int]]:
     widens the field by (size - 1) steps of its input, and one step of its input is ``jump``
     input pixels, the product of the strides before it.
     """
+    steps = _steps(model)
+    if not steps:
+        raise ValueError("model has no Conv2D or MaxPooling2D layer before its Flatten; pass "
+                         "a convolutional network, or a non-empty list such as "
+                         "[('conv', 5, 1), ('pool', 2, 2)].")
     width, jump, out = 1, 1, []
-    for name, _, size, stride in _steps(model):
+    for name, _, size, stride in steps:
         width += (size - 1) * jump
         jump *= stride
         out.append((name, width))
@@ -267,10 +272,14 @@ def _digit(image: Any, name: str = "image") -> np.ndarray:
 
 
 def _bare(ax: Any) -> None:
-    """Hide an image axes' ticks and grid."""
+    """Hide an image axes' ticks and grid; frame it with a thin grey line on all four sides."""
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_linewidth(0.5)
+        spine.set_edgecolor("0.6")
 
 
 def plot_convolution(image: Any, kernel: Any, feature_map: Any,
@@ -403,8 +412,10 @@ def plot_receptive_fields(image: Any, fields: Any, centre: Any = (13, 13)) -> Fi
         raise ValueError(f"centre must be a (row, column) pixel inside the image, such as "
                          f"(13, 13), got {centre!r:.40}.")
     row, col = (int(v) for v in centre)
-    fig, ax = plt.subplots(figsize=(4.6, 4.0))
+    fig, ax = plt.subplots(figsize=(6.2, 3.6))
     ax.imshow(image, cmap=IMAGE_CMAP, vmin=0, vmax=max(1.0, float(image.max())))
+    ax.add_patch(Rectangle((-0.5, -0.5), image.shape[1], image.shape[0], fill=False,
+                           linewidth=0.8, edgecolor="0.5"))  # the image's edge
     colors = plt.get_cmap("tab10").colors  # type: ignore[attr-defined]
     for k, (name, width) in enumerate(fields):
         ax.add_patch(Rectangle((col - width / 2, row - width / 2), width, width, fill=False,
@@ -416,7 +427,7 @@ def plot_receptive_fields(image: Any, fields: Any, centre: Any = (13, 13)) -> Fi
     ax.set_ylim(max(image.shape[0] - 0.5, row + reach), min(-0.5, row - reach))
     _bare(ax)
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    ax.set_title(f"What one unit at pixel {tuple(centre)} sees, layer by layer", fontsize=10)
+    ax.set_title(f"What one unit at pixel {tuple(centre)} sees", fontsize=10)
     return fig
 
 

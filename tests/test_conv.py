@@ -153,7 +153,7 @@ def test_plots(cnn, digit) -> None:
     assert n_axes(conv.plot_feature_maps(maps, digit, channels=6)) == 5 * 6
     assert n_axes(conv.plot_feature_maps(maps)) == 4 * 8
     fig = conv.plot_receptive_fields(digit, conv.receptive_fields(cnn))
-    assert len(fig.axes[0].patches) == 4 and n_axes(fig) == 1
+    assert len(fig.axes[0].patches) == 1 + 4 and n_axes(fig) == 1  # the image's edge + 4
     fig = conv.plot_shift_curves({"MLP": {0: 0.98, 1: 0.9, 2: 0.6}, "CNN": {0: 0.99, 2: 0.9}})
     ax = fig.axes[0]
     assert len({line.get_linestyle() for line in ax.lines}) == 2
@@ -182,6 +182,7 @@ def test_plots(cnn, digit) -> None:
     (lambda: conv.conv_params(3, 0, 8), ValueError, "in_channels"),
     (lambda: conv.receptive_fields("model"), TypeError, "model must be a Keras model"),
     (lambda: conv.receptive_fields([("dense", 3, 1)]), ValueError, "model as a list"),
+    (lambda: conv.receptive_fields([]), ValueError, "model has no Conv2D"),
     (lambda: conv.feature_maps(np.ones(3), np.zeros(784)), TypeError, "model must"),
 ])
 def test_errors_name_the_argument(call, error, words) -> None:
