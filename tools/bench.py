@@ -4,10 +4,13 @@ Usage: python -m tools.bench [--quick] [--notebooks PATH ...] [--output PATH] [-
 
 What it measures, on this machine, in one run:
 - NumPy's float32 matrix-multiply throughput (best of several n x n @ n x n products),
-  on all cores and on one thread: the yardstick for the two networks below;
+  on all cores and on one thread: the yardstick for the networks below;
+- TensorFlow's float32 convolution throughput (best of several forward passes of a batch
+  through the CNN's most expensive Conv2D layer): the second yardstick, for the CNN;
 - one training epoch of the 784-128-10 network (batch 128, SGD as in lesson 04), in NumPy
-  (helpers.scratch.MLP) and in Keras, after a warm-up: images/s, GFLOP/s and that as a share
-  of the matmul throughput; then the test accuracy of each after the lesson's epochs;
+  (helpers.scratch.MLP) and in Keras, and of lesson 08's CNN (Adam), after a warm-up:
+  images/s, GFLOP/s and that as a share of each yardstick; then the test accuracy of each
+  after the lesson's epochs;
 - every lesson executed as the tests execute it (a copy in memory, fresh kernel, nbclient,
   same environment): wall time and the peak resident memory of the kernel's process tree.
 - lesson 06's KerasTuner search run distributed (helpers.distributed: a chief and 1, 2
@@ -45,6 +48,13 @@ LR = 0.05
 MOMENTUM = 0.9
 EPOCHS = 10
 
+# Lesson 08's CNN: Adam with cosine decay from CNN_LR over the run, batch 128, 3 epochs.
+CNN_LR = 2e-3
+CNN_EPOCHS = 3
+CNN_NAME = "Keras CNN (lesson 08)"
+# The convolution yardstick: this many images through the CNN's most expensive Conv2D layer.
+CONV_BATCH = 512
+
 
 def flops_per_image(sizes: tuple[int, ...] = SIZES) -> int:
     """Return the matmul FLOPs of one training step per image (forward + backward).
@@ -65,6 +75,79 @@ FLOP_FORMULA = (
     " + backward 2*(784*128 + 128*10) (weight gradients) + 2*(128*10) (gradient into the "
     "hidden layer)] = N * 2*(2*784*128 + 3*128*10) = N * 409,088"
 )
+
+
+def cnn_layers():
+    """Return lesson 08's CNN, uncompiled and unseeded: its architecture lives here only."""
+    import keras
+
+    return keras.Sequential([
+        keras.Input(shape=(784,)),
+        keras.layers.Reshape((28, 28, 1)),
+        keras.layers.Conv2D(16, 5, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(32, 5, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Flatten(),
+        keras.layers.Dropout(0.25),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dropout(0.25),
+        keras.layers.Dense(10),
+    ], name="cnn")
+
+
+def layer_macs(model) -> list[tuple[str, int]]:
+    """Return (layer name, multiply-adds per image) for each Conv2D and Dense layer, in order.
+
+    Conv2D: out_h * out_w * filters * k_h * k_w * in_channels (one multiply-add per kernel
+    weight per output value; groups and dilation not supported). Dense: n_in * n_out.
+    Other layers (reshape, pooling, dropout, flatten) have no weights to multiply by.
+    """
+    import keras
+
+    macs = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            if getattr(layer, "groups", 1) != 1 or layer.data_format != "channels_last":
+                raise ValueError(f"layer {layer.name!r}: only channels_last, ungrouped Conv2D "
+                                 "layers are counted; change the CNN or extend layer_macs")
+            k_h, k_w, c_in, filters = layer.kernel.shape
+            _, out_h, out_w, _ = layer.output.shape
+            macs.append((layer.name, int(out_h * out_w * filters * k_h * k_w * c_in)))
+        elif isinstance(layer, keras.layers.Dense):
+            n_in, n_out = layer.kernel.shape
+            macs.append((layer.name, int(n_in * n_out)))
+        elif layer.weights:
+            raise ValueError(f"layer {layer.name!r} ({type(layer).__name__}) has weights but "
+                             "layer_macs does not count it; extend layer_macs")
+    if not macs:
+        raise ValueError("the model has no Conv2D or Dense layer to count; pass a built model")
+    return macs
+
+
+def model_flops_per_image(model) -> int:
+    """Return one training step's FLOPs per image from the model's Conv2D and Dense layers.
+
+    With M_i the multiply-adds of weighted layer i (layer_macs) and M_1 the first's:
+    forward 2 * sum(M_i); backward 2 * sum(M_i) for the weight gradients, and the same again
+    for the gradients passed down to the layer below, except for the first layer, whose
+    input is the data: total = 2 * sum(M_i) + 2 * sum(M_i) + 2 * (sum(M_i) - M_1).
+    For a Dense-only model this is flops_per_image(sizes). Biases, activations, pooling,
+    dropout, the loss and the optimizer's update are left out (well under 1% for the CNN).
+    """
+    macs = [m for _, m in layer_macs(model)]
+    return 2 * sum(macs) + 2 * sum(macs) + 2 * (sum(macs) - macs[0])
+
+
+def flop_formula(macs: list[tuple[str, int]]) -> str:
+    """Return the FLOPs-per-image sum of model_flops_per_image written out with the numbers."""
+    total = sum(m for _, m in macs)
+    flops = 4 * total + 2 * (total - macs[0][1])
+    terms = " + ".join(f"{m:,}" for _, m in macs)
+    return (f"FLOPs per image = 2*M (forward) + 2*M (weight gradients) + 2*(M - M_1) (gradients "
+            f"passed down; none into the data), with M = multiply-adds of the Conv2D and Dense "
+            f"layers = {terms} = {total:,} and M_1 = {macs[0][1]:,} (the first layer's): "
+            f"{flops:,}")
 
 
 # ------------------------------------------------------------------ machine
@@ -136,7 +219,59 @@ def matmul_gflops(n: int, repeats: int) -> float:
     return 2 * n**3 / best / 1e9
 
 
-# ------------------------------------------------------------------ the two networks
+def conv_shape(model) -> dict[str, object]:
+    """Return the input shape and settings of the model's most expensive Conv2D layer."""
+    import keras
+
+    macs = dict(layer_macs(model))
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    if not convs:
+        raise ValueError("the model has no Conv2D layer to take the convolution yardstick from")
+    layer = max(convs, key=lambda c: macs[c.name])
+    return {"input": tuple(int(d) for d in layer.input.shape[1:]), "filters": layer.filters,
+            "kernel": tuple(layer.kernel_size), "strides": tuple(layer.strides),
+            "padding": layer.padding}
+
+
+def conv_gflops(shape: dict[str, object], batch: int, repeats: int) -> float:
+    """Return the best float32 throughput in GFLOP/s of one Conv2D forward pass (2 * MACs).
+
+    The layer of ``shape`` (conv_shape) without bias or activation, on ``batch`` random
+    images, timed ``repeats`` times after a warm-up; TensorFlow uses all cores.
+    """
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    if batch < 1 or repeats < 1:
+        raise ValueError(f"batch ({batch}) and repeats ({repeats}) must be >= 1")
+    h, w, c_in = shape["input"]  # type: ignore[misc]
+    layer = keras.layers.Conv2D(shape["filters"], shape["kernel"], strides=shape["strides"],
+                                padding=shape["padding"], use_bias=False)
+    x = tf.constant(np.random.default_rng(0).random((batch, h, w, c_in), dtype=np.float32))
+    out = layer(x)  # warm-up: builds the layer, picks the kernel, touches the memory
+    _, out_h, out_w, filters = out.shape
+    k_h, k_w = shape["kernel"]  # type: ignore[misc]
+    flops = 2 * batch * out_h * out_w * filters * k_h * k_w * c_in
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = layer(x)
+        float(out[0, 0, 0, 0])  # the result is there (eager ops on the CPU are synchronous)
+        best = min(best, time.perf_counter() - start)
+    return flops / best / 1e9
+
+
+def describe_conv(shape: dict[str, object], batch: int) -> str:
+    """Return e.g. '512 images of 14x14x16 through Conv2D(32, 5x5, padding "same")'."""
+    h, w, c_in = shape["input"]  # type: ignore[misc]
+    k_h, k_w = shape["kernel"]  # type: ignore[misc]
+    strides = "" if shape["strides"] == (1, 1) else f", strides {shape['strides']}"
+    return (f"{batch:,} images of {h}x{w}x{c_in} through Conv2D({shape['filters']}, "
+            f"{k_h}x{k_w}, padding \"{shape['padding']}\"{strides})")
+
+
+# ------------------------------------------------------------------ the networks
 
 
 def _data(train_size: int):
@@ -153,7 +288,7 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def bench_numpy(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, float]:
+def bench_numpy(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, object]:
     """Time one epoch of helpers.scratch.MLP after a warm-up; train a fresh one for accuracy."""
     from helpers.scratch import MLP
 
@@ -165,7 +300,8 @@ def bench_numpy(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, flo
     net = MLP(SIZES, seed=0)
     train_s = _timed(lambda: net.fit(x, y, epochs=epochs, batch_size=BATCH, lr=LR,
                                      momentum=MOMENTUM, verbose=False))
-    return {"epoch_s": epoch_s, "train_s": train_s, "test_acc": net.evaluate(x_test, y_test)[1]}
+    return {"epoch_s": epoch_s, "train_s": train_s, "test_acc": net.evaluate(x_test, y_test)[1],
+            "epochs": epochs}
 
 
 def _keras_model():
@@ -182,7 +318,7 @@ def _keras_model():
     return model
 
 
-def bench_keras(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, float]:
+def bench_keras(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, object]:
     """Time one epoch of the Keras twin after a warm-up; train a fresh one for accuracy."""
     model = _keras_model()
     model.fit(x[:warmup], y[:warmup], epochs=1, batch_size=BATCH, verbose=0)  # traces fit
@@ -190,7 +326,37 @@ def bench_keras(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, flo
     model = _keras_model()
     train_s = _timed(lambda: model.fit(x, y, epochs=epochs, batch_size=BATCH, verbose=0))
     test_acc = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1]
-    return {"epoch_s": epoch_s, "train_s": train_s, "test_acc": float(test_acc)}
+    return {"epoch_s": epoch_s, "train_s": train_s, "test_acc": float(test_acc), "epochs": epochs}
+
+
+def _cnn_model(train_size: int, epochs: int):
+    """Return lesson 08's CNN, seeded and compiled as the lesson compiles it."""
+    import keras
+
+    from helpers.setup import seed_everything
+
+    seed_everything(42)
+    model = cnn_layers()
+    steps = -(-train_size // BATCH)
+    schedule = keras.optimizers.schedules.CosineDecay(CNN_LR, decay_steps=epochs * steps)
+    model.compile(optimizer=keras.optimizers.Adam(schedule),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    return model
+
+
+def bench_cnn(x, y, x_test, y_test, epochs: int, warmup: int) -> dict[str, object]:
+    """Time one epoch of lesson 08's CNN after a warm-up; train a fresh one for accuracy."""
+    model = _cnn_model(len(x), epochs)
+    model.fit(x[:warmup], y[:warmup], epochs=1, batch_size=BATCH, verbose=0)  # traces fit
+    epoch_s = _timed(lambda: model.fit(x, y, epochs=1, batch_size=BATCH, verbose=0))
+    macs = layer_macs(model)
+    model = _cnn_model(len(x), epochs)
+    train_s = _timed(lambda: model.fit(x, y, epochs=epochs, batch_size=BATCH, verbose=0))
+    test_acc = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1]
+    return {"epoch_s": epoch_s, "train_s": train_s, "test_acc": float(test_acc),
+            "epochs": epochs, "flops_per_image": model_flops_per_image(model),
+            "formula": flop_formula(macs)}
 
 
 # ------------------------------------------------------------------ distributed search
@@ -315,11 +481,13 @@ TARGETS: list[tuple[str, str, str, str, str, float]] = [
     ("06", "test accuracy", "test", r"test accuracy ([\d.]+)", ">=", 0.980),
     ("07", "whole notebook, no cache, s", "", "", "<=", 90.0),
     ("07", "test accuracy", "accuracy", r"test accuracy ([\d.]+)", ">=", 0.980),
+    ("08", "whole notebook, no cache, s", "", "", "<=", 240.0),
+    ("08", "test accuracy", "test", r"test accuracy ([\d.]+)", ">=", 0.990),
 ]
 
 # Lessons that load lesson 05's network from its cache run with an empty one here, so
 # that their time includes training it, as when a learner opens them first.
-NO_CACHE_LESSONS = {"07"}
+NO_CACHE_LESSONS = {"07", "08"}
 
 
 @contextmanager
@@ -377,44 +545,82 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([f"| {top} |", rule, *(f"| {line} |" for line in lines)])
 
 
+def network_rows(nets: dict[str, dict], n: int, peak: dict[str, float],
+                 conv: float | None) -> list[list[str]]:
+    """Return one table row per network: timings, GFLOP/s and its share of each yardstick.
+
+    A network's FLOPs per image is its ``flops_per_image`` (default: the MLP's); the share
+    of the convolution yardstick ``conv`` (GFLOP/s) is given for networks with a
+    ``formula`` of their own (the CNN), '-' for the MLPs and where it was not measured.
+    """
+    best = max(peak.values())
+    rows = []
+    for name, r in nets.items():
+        gflops = n * r.get("flops_per_image", flops_per_image()) / r["epoch_s"] / 1e9
+        of_conv = f"{100 * gflops / conv:.1f}" if conv and "formula" in r else "-"
+        epochs = r.get("epochs")
+        rows.append([name, f"{r['epoch_s']:.2f}", f"{n / r['epoch_s']:,.0f}", f"{gflops:.2f}",
+                     f"{100 * gflops / best:.1f}", f"{100 * gflops / peak['one']:.1f}", of_conv,
+                     f"{r['test_acc']:.4f}", "?" if epochs is None else f"{epochs:d}",
+                     f"{r['train_s']:.2f}"])
+    return rows
+
+
+NETWORK_HEADER = ["network", "epoch s", "images/s", "GFLOP/s", "% of best matmul",
+                  "% of matmul (one thread)", "% of conv", "test accuracy", "epochs", "train s"]
+
+
 def report(info: dict[str, str], args: argparse.Namespace, peak: dict[str, float],
-           nets: dict[str, dict[str, float]], notebooks: list[dict[str, object]],
-           distributed: list[dict[str, float]] | None = None) -> str:
-    """Return the whole report as Markdown."""
+           nets: dict[str, dict], notebooks: list[dict[str, object]],
+           distributed: list[dict[str, float]] | None = None,
+           conv: dict[str, object] | None = None) -> str:
+    """Return the whole report as Markdown (``conv``: the convolution yardstick, if measured)."""
     n = args.train_size
     flops = n * flops_per_image()
     best = max(peak.values())
+    conv_rate = float(conv["gflops"]) if conv else None  # type: ignore[arg-type]
     images = "all 55,000" if n == 55_000 else f"the first {n:,} of the 55,000"
     out = ["# Benchmarks", "",
            "Written by `make bench` (tools/bench.py). Numbers depend on the machine and on "
            "whatever else runs on it: see the load average below.", "", "## Machine", ""]
     out += [f"- {k}: {v}" for k, v in info.items()]
-    out += ["", "## Matrix-multiply throughput (the yardstick)", "",
-            f"Best of {args.matmul_repeats} float32 {args.matmul_size}x{args.matmul_size} "
-            f"@ {args.matmul_size}x{args.matmul_size} products with NumPy "
-            f"(2*n^3 FLOPs each).", "",
-            table(["BLAS threads", "GFLOP/s"],
-                  [["all cores", f"{peak['all']:.1f}"], ["one", f"{peak['one']:.1f}"]]),
-            "", f"The yardstick below is the best of the two, {best:.1f} GFLOP/s (on a busy "
-            "machine all cores can lose to one thread). The NumPy network runs on one thread, "
-            "so its share of the one-thread figure is given too.",
-            "", "## Training the 784-128-10 network", "",
-            f"Batch {BATCH}, SGD with learning rate {LR} and momentum {MOMENTUM} (lesson 04's "
-            f"settings) on {images} training images. *Epoch* is one "
+    yardsticks = [[f"NumPy matmul {args.matmul_size}x{args.matmul_size}", "all cores",
+                   f"{peak['all']:.1f}"],
+                  [f"NumPy matmul {args.matmul_size}x{args.matmul_size}", "one",
+                   f"{peak['one']:.1f}"]]
+    if conv:
+        yardsticks.append(["TensorFlow Conv2D forward", "all cores", f"{conv_rate:.1f}"])
+    out += ["", "## Matrix-multiply and convolution throughput (the yardsticks)", "",
+            f"Matmul: best of {args.matmul_repeats} float32 {args.matmul_size}x"
+            f"{args.matmul_size} @ {args.matmul_size}x{args.matmul_size} products with NumPy "
+            f"(2*n^3 FLOPs each)."]
+    if conv:
+        out[-1] += (f" Conv2D: best of {conv['repeats']} float32 forward passes of "
+                    f"{conv['what']} with TensorFlow, no bias or activation (the CNN's most "
+                    "expensive layer; 2 FLOPs per multiply-add).")
+    out += ["", table(["yardstick", "threads", "GFLOP/s"], yardsticks),
+            "", f"The matmul yardstick below is the best of the first two, {best:.1f} GFLOP/s "
+            "(on a busy machine all cores can lose to one thread). The NumPy network runs on "
+            "one thread, so its share of the one-thread figure is given too. The CNN's "
+            "share of the Conv2D figure is how close its training comes to TensorFlow's "
+            "own convolution speed on this machine.",
+            "", "## Training the networks", "",
+            f"The 784-128-10 network: batch {BATCH}, SGD with learning rate {LR} and momentum "
+            f"{MOMENTUM} (lesson 04's settings). Lesson 08's CNN (`cnn_layers` in "
+            f"tools/bench.py): batch {BATCH}, Adam with cosine decay from {CNN_LR:g} over the "
+            "run, cross-entropy from logits (the lesson's settings). All on "
+            f"{images} training images. *Epoch* is one "
             "epoch timed after a warm-up; *test accuracy* and *train s* come from a fresh "
-            f"network trained for {args.epochs} epoch{'s' if args.epochs > 1 else ''}. "
+            "network trained for *epochs* epochs. "
             "The NumPy network runs its BLAS on one thread (helpers.scratch.one_blas_thread); "
             "Keras uses all cores.", "",
-            f"{FLOP_FORMULA}: {flops / 1e9:.2f} GFLOP for N = {n:,} (matrix products only; "
-            "bias, ReLU, softmax and the update add under 0.5%).", ""]
-    rows = []
+            f"MLP: {FLOP_FORMULA}: {flops / 1e9:.2f} GFLOP for N = {n:,} (matrix products only; "
+            "bias, ReLU, softmax and the update add under 0.5%)."]
     for name, r in nets.items():
-        gflops = flops / r["epoch_s"] / 1e9
-        rows.append([name, f"{r['epoch_s']:.2f}", f"{n / r['epoch_s']:,.0f}", f"{gflops:.2f}",
-                     f"{100 * gflops / best:.1f}", f"{100 * gflops / peak['one']:.1f}",
-                     f"{r['test_acc']:.4f}", f"{r['train_s']:.2f}"])
-    out += [table(["network", "epoch s", "images/s", "GFLOP/s", "% of best matmul",
-                   "% of matmul (one thread)", "test accuracy", "train s"], rows)]
+        if "formula" in r:
+            out += ["", f"{name}: {r['formula']}; {n * r['flops_per_image'] / 1e9:.2f} GFLOP "
+                    f"per epoch for N = {n:,} (convolutions and matrix products only)."]
+    out += ["", table(NETWORK_HEADER, network_rows(nets, n, peak, conv_rate))]
     out += ["", "## Lessons", ""]
     if notebooks:
         out += ["Each lesson executed top to bottom in a fresh kernel with nbclient, as "
@@ -459,18 +665,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--output", default=None,
                    help=f"where to write the report (default: {DEFAULT_OUTPUT.relative_to(ROOT)};"
                         " with --quick: nowhere)")
-    p.add_argument("--epochs", type=int, default=None, help=f"epochs for accuracy ({EPOCHS})")
+    p.add_argument("--epochs", type=int, default=None,
+                   help=f"epochs for accuracy ({EPOCHS} for the MLPs, {CNN_EPOCHS} for the CNN; "
+                        "with --quick: 1)")
     p.add_argument("--train-size", type=int, default=None, help="training images (55,000)")
     p.add_argument("--distributed-workers", type=int, nargs="*", default=None,
                    help="worker counts for the distributed search (1 2 4; with --quick: none)")
     args = p.parse_args(argv)
     q = args.quick
+    # --epochs applies to every network; by default each gets its lesson's epochs.
+    args.cnn_epochs = args.epochs if args.epochs is not None else 1 if q else CNN_EPOCHS
     if args.epochs is None:
         args.epochs = 1 if q else EPOCHS
     if args.train_size is None:
         args.train_size = 2000 if q else 55_000
     args.matmul_size = 256 if q else 2048
     args.matmul_repeats = 2 if q else 5
+    args.conv_batch = 64 if q else CONV_BATCH
+    args.conv_repeats = 2 if q else 5
     if args.notebooks is None:
         args.notebooks = [] if q else sorted(str(p) for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.distributed_workers is None:
@@ -497,6 +709,14 @@ def main(argv: list[str]) -> int:
     with scratch.one_blas_thread():
         peak["one"] = matmul_gflops(args.matmul_size, args.matmul_repeats)
 
+    from helpers.setup import seed_everything
+
+    print("bench: convolution ...", file=sys.stderr, flush=True)
+    seed_everything(42)  # the same TensorFlow settings (deterministic ops) as the training
+    shape = conv_shape(cnn_layers())
+    conv = {"gflops": conv_gflops(shape, args.conv_batch, args.conv_repeats),
+            "what": describe_conv(shape, args.conv_batch), "repeats": args.conv_repeats}
+
     x, y, x_test, y_test = _data(args.train_size)
     # The warm-up ends on a short batch of the same size as the timed epoch's last one, so
     # Keras traces its train step for both batch shapes before the clock starts.
@@ -506,6 +726,8 @@ def main(argv: list[str]) -> int:
     nets["NumPy (helpers.scratch.MLP)"] = bench_numpy(x, y, x_test, y_test, args.epochs, warmup)
     print("bench: Keras network ...", file=sys.stderr, flush=True)
     nets["Keras (Sequential)"] = bench_keras(x, y, x_test, y_test, args.epochs, warmup)
+    print("bench: Keras CNN ...", file=sys.stderr, flush=True)
+    nets[CNN_NAME] = bench_cnn(x, y, x_test, y_test, args.cnn_epochs, warmup)
 
     notebooks = []
     for path in args.notebooks:
@@ -515,7 +737,7 @@ def main(argv: list[str]) -> int:
 
     distributed = bench_distributed(args.distributed_workers) if args.distributed_workers else []
 
-    text = report(info, args, peak, nets, notebooks, distributed)
+    text = report(info, args, peak, nets, notebooks, distributed, conv)
     print(text)
     if args.output:
         out = Path(args.output)
