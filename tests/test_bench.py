@@ -74,20 +74,30 @@ def test_quick_run_prints_well_formed_tables(quick_run):
     assert "CPU:" in stdout and "NumPy:" in stdout and "TensorFlow:" in stdout
     assert "CPU type: " in stdout
     assert "N * 409,088" in stdout
+    assert "17,519,104" in stdout  # the CNN's FLOPs per image
+    assert "64 images of 14x14x16 through Conv2D(32, 5x5" in stdout
     tables = parse_tables(stdout)
-    assert len(tables) == 3  # matmul, networks, lessons
+    assert len(tables) == 3  # yardsticks, networks, lessons
     for t in tables:
         assert len({len(row) for row in t}) == 1, "every row has the header's columns"
         assert set("".join(t[1])) <= set(":-"), "second row is the header rule"
-    matmul, nets, lessons = tables
-    assert matmul[0] == ["BLAS threads", "GFLOP/s"]
-    assert all(number(row[1]) > 0 for row in matmul[2:])
-    assert nets[0][:4] == ["network", "epoch s", "images/s", "GFLOP/s"]
-    assert [row[0] for row in nets[2:]] == ["NumPy (helpers.scratch.MLP)", "Keras (Sequential)"]
+    yardsticks, nets, lessons = tables
+    assert yardsticks[0] == ["yardstick", "threads", "GFLOP/s"]
+    assert [row[:2] for row in yardsticks[2:]] == [
+        ["NumPy matmul 256x256", "all cores"], ["NumPy matmul 256x256", "one"],
+        ["TensorFlow Conv2D forward", "all cores"]]
+    assert all(number(row[2]) > 0 for row in yardsticks[2:])
+    assert nets[0] == bench.NETWORK_HEADER
+    assert [row[0] for row in nets[2:]] == ["NumPy (helpers.scratch.MLP)", "Keras (Sequential)",
+                                            "Keras CNN (lesson 08)"]
+    of_conv = bench.NETWORK_HEADER.index("% of conv")
     for row in nets[2:]:
-        values = [number(c) for c in row[1:]]
-        assert all(v > 0 for v in values)
-        assert 0.2 < values[5] <= 1.0  # test accuracy after one epoch on 2,000 images
+        values = dict(zip(bench.NETWORK_HEADER[1:], row[1:], strict=True))
+        assert all(number(v) > 0 for k, v in values.items() if k != "% of conv")
+        assert 0.2 < number(values["test accuracy"]) <= 1.0  # one epoch on 2,000 images
+        assert values["epochs"] == "1"
+    assert [row[of_conv] for row in nets[2:4]] == ["-", "-"]
+    assert number(nets[4][of_conv]) > 0
     assert lessons[0] == ["notebook", "code cells", "wall s", "peak RSS MB", "status"]
     assert lessons[2][0] == "00_tiny.ipynb" and lessons[2][1] == "2"
     assert lessons[2][4] == "ok" and number(lessons[2][3]) > 10
@@ -125,11 +135,15 @@ def test_targets_are_read_from_what_the_lessons_print():
     assert bench.target_rows(runs[:1]) == rows[:2]
 
 
-def test_every_target_matches_its_lessons_committed_output():
+@pytest.mark.parametrize("lesson", sorted({t[0] for t in bench.TARGETS}))
+def test_every_target_matches_its_lessons_committed_output(lesson):
+    found = sorted((ROOT / "notebooks").glob(f"{lesson}_*.ipynb"))
+    if not found:
+        pytest.skip(f"lesson {lesson}'s notebook is not in this checkout yet")
+    path = found[0]
     for number, what, cell, pattern, _, _ in bench.TARGETS:
-        if not cell:
+        if number != lesson or not cell:
             continue
-        path = next((ROOT / "notebooks").glob(f"{number}_*.ipynb"))
         nb = nbformat.read(path, as_version=4)
         run = {"name": path.name, "wall_s": 0.0, "printed": {
             c.get("id"): "".join(o.get("text", "") for o in c.outputs
@@ -189,3 +203,132 @@ def test_lesson_07_is_timed_without_the_model_cache(monkeypatch, tmp_path):
     with bench.model_cache_for(Path("07_inside_the_network.ipynb")):
         assert os.environ["MNIST_NN_CACHE"]
     assert "MNIST_NN_CACHE" not in os.environ
+
+
+def test_lesson_08_is_timed_without_the_model_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("MNIST_NN_CACHE", str(tmp_path))
+    with bench.model_cache_for(Path("08_convolutional_network.ipynb")):
+        assert os.environ["MNIST_NN_CACHE"] != str(tmp_path)
+    assert os.environ["MNIST_NN_CACHE"] == str(tmp_path)
+
+
+def test_lesson_08_targets_read_its_wall_time_and_test_accuracy():
+    run = {"name": "08_convolutional_network.ipynb", "wall_s": 251.3, "printed": {
+        "test": "CNN test loss 0.0281, test accuracy 0.9912 (error 0.88%)\n"}}
+    assert bench.target_rows([run]) == [
+        ["08", "whole notebook, no cache, s", "251.3", "<= 240", "NO"],
+        ["08", "test accuracy", "0.9912", ">= 0.99", "yes"],
+    ]
+
+
+# ------------------------------------------------------------------ the CNN and its FLOPs
+
+# Lesson 08's CNN counted by hand: multiply-adds per image of each weighted layer.
+CONV1 = 28 * 28 * 16 * (5 * 5 * 1)  # 28x28 outputs ("same"), 16 filters of 5x5x1
+CONV2 = 14 * 14 * 32 * (5 * 5 * 16)  # after 2x2 pooling: 14x14 outputs, 32 filters of 5x5x16
+DENSE1 = (7 * 7 * 32) * 128  # after 2x2 pooling again: 7x7x32 = 1,568 inputs
+DENSE2 = 128 * 10
+
+
+@pytest.fixture(scope="module")
+def cnn():
+    from tools import environment
+
+    environment.apply()  # quiet TensorFlow before it is imported
+    return bench.cnn_layers()
+
+
+def test_layer_macs_of_the_cnn_match_a_hand_count(cnn):
+    assert [m for _, m in bench.layer_macs(cnn)] == [CONV1, CONV2, DENSE1, DENSE2]
+    assert (CONV1, CONV2, DENSE1, DENSE2) == (313_600, 2_508_800, 200_704, 1_280)
+
+
+def test_cnn_flops_per_image_match_a_hand_count(cnn):
+    total = CONV1 + CONV2 + DENSE1 + DENSE2
+    forward = 2 * total
+    weight_grads = 2 * total
+    input_grads = 2 * (CONV2 + DENSE1 + DENSE2)  # none into the data (below the first conv)
+    assert bench.model_flops_per_image(cnn) == forward + weight_grads + input_grads == 17_519_104
+    text = bench.flop_formula(bench.layer_macs(cnn))
+    assert "313,600 + 2,508,800 + 200,704 + 1,280 = 3,024,384" in text
+    assert text.endswith(": 17,519,104")
+
+
+def test_model_flops_of_a_dense_model_equal_the_mlp_formula(cnn):
+    import keras
+
+    mlp = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(128, activation="relu"),
+                            keras.layers.Dense(10)])
+    assert bench.model_flops_per_image(mlp) == bench.flops_per_image() == 409_088
+    tiny = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    assert bench.model_flops_per_image(tiny) == bench.flops_per_image((4, 3))
+
+
+def test_layer_macs_refuse_layers_they_cannot_count(cnn):
+    import keras
+
+    normed = keras.Sequential([keras.Input(shape=(4,)), keras.layers.BatchNormalization(),
+                               keras.layers.Dense(3)])
+    with pytest.raises(ValueError, match="BatchNormalization.*extend layer_macs"):
+        bench.layer_macs(normed)
+    with pytest.raises(ValueError, match="no Conv2D or Dense layer"):
+        bench.layer_macs(keras.Sequential([keras.Input(shape=(4,)), keras.layers.ReLU()]))
+
+
+def test_convolution_yardstick_takes_the_cnns_costliest_conv_layer(cnn):
+    shape = bench.conv_shape(cnn)
+    assert shape == {"input": (14, 14, 16), "filters": 32, "kernel": (5, 5), "strides": (1, 1),
+                     "padding": "same"}
+    assert bench.describe_conv(shape, 512) == (
+        '512 images of 14x14x16 through Conv2D(32, 5x5, padding "same")')
+    assert bench.conv_gflops({**shape, "input": (6, 6, 2)}, batch=2, repeats=1) > 0
+    with pytest.raises(ValueError, match="batch"):
+        bench.conv_gflops(shape, batch=0, repeats=1)
+
+
+def test_cnn_epochs_default_to_the_lessons_and_follow_epochs():
+    assert bench.parse_args([]).cnn_epochs == bench.CNN_EPOCHS == 3
+    assert bench.parse_args([]).epochs == bench.EPOCHS
+    assert bench.parse_args(["--quick"]).cnn_epochs == 1
+    args = bench.parse_args(["--epochs", "2", "--train-size", "500"])
+    assert (args.epochs, args.cnn_epochs, args.train_size) == (2, 2, 500)
+
+
+FAKE_NETS = {
+    "Keras (Sequential)": {"epoch_s": 2.0, "train_s": 20.0, "test_acc": 0.978, "epochs": 10},
+    bench.CNN_NAME: {"epoch_s": 40.0, "train_s": 120.0, "test_acc": 0.9912, "epochs": 3,
+                     "flops_per_image": 17_519_104, "formula": "FLOPs per image = ..."},
+}
+
+
+def test_network_rows_give_each_share_of_the_yardsticks():
+    n = 55_000
+    rows = bench.network_rows(FAKE_NETS, n, {"all": 100.0, "one": 50.0}, conv=40.0)
+    mlp = n * 409_088 / 2.0 / 1e9  # 11.25 GFLOP/s
+    cnn = n * 17_519_104 / 40.0 / 1e9  # 24.09 GFLOP/s
+    assert rows[0] == ["Keras (Sequential)", "2.00", "27,500", f"{mlp:.2f}",
+                       f"{mlp:.1f}", f"{2 * mlp:.1f}", "-", "0.9780", "10", "20.00"]
+    assert rows[1] == [bench.CNN_NAME, "40.00", "1,375", f"{cnn:.2f}", f"{cnn:.1f}",
+                       f"{2 * cnn:.1f}", f"{100 * cnn / 40:.1f}", "0.9912", "3", "120.00"]
+    assert rows[1][3:7] == ["24.09", "24.1", "48.2", "60.2"]
+    unmeasured = bench.network_rows(FAKE_NETS, n, {"all": 100.0, "one": 50.0}, conv=None)
+    assert unmeasured[1][6] == "-"
+    assert bench.network_rows({"x": {"epoch_s": 1.0, "train_s": 1.0, "test_acc": 0.5}}, 10,
+                              {"all": 1.0, "one": 1.0}, None)[0][8] == "?"
+
+
+def test_report_shows_the_conv_yardstick_and_the_cnn_beside_the_mlp():
+    args = bench.parse_args(["--quick", "--train-size", "55000"])
+    conv = {"gflops": 40.0, "what": "512 images of 14x14x16 through Conv2D(32, 5x5)",
+            "repeats": 5}
+    text = bench.report({"CPU": "x"}, args, {"all": 100.0, "one": 50.0}, FAKE_NETS, [], [], conv)
+    yardsticks, nets = parse_tables(text)
+    assert yardsticks[-1] == ["TensorFlow Conv2D forward", "all cores", "40.0"]
+    assert "best of 5 float32 forward passes of 512 images of 14x14x16" in text
+    assert nets[0] == bench.NETWORK_HEADER and "% of conv" in nets[0]
+    assert [row[0] for row in nets[2:]] == list(FAKE_NETS)
+    assert nets[3][6] == "60.2"
+    assert f"{bench.CNN_NAME}: FLOPs per image = ...; 963.55 GFLOP per epoch" in text
+    without = bench.report({"CPU": "x"}, args, {"all": 100.0, "one": 50.0}, FAKE_NETS, [], [])
+    yardsticks, nets = parse_tables(without)
+    assert len(yardsticks) == 4 and nets[3][6] == "-"
