@@ -1,4 +1,4 @@
-"""Benchmark the lessons and the two networks; print a table and write benchmarks/RESULTS.md.
+"""Benchmark the lessons and the networks; print a table and write benchmarks/RESULTS.md.
 
 Usage: python -m tools.bench [--quick] [--notebooks PATH ...] [--output PATH] [--epochs N]
 
@@ -16,7 +16,7 @@ What it measures, on this machine, in one run:
 - lesson 06's KerasTuner search run distributed (helpers.distributed: a chief and 1, 2
   and 4 worker processes on loopback): trials per minute, and that as a ratio to one worker.
 
-`make bench` runs it in full (several minutes). `--quick` is a smoke run of a few seconds:
+`make bench` runs it in full (several minutes). `--quick` is a smoke run of well under a minute:
 a small subset, no notebooks, and no file written unless --output is given.
 """
 
@@ -658,7 +658,7 @@ def report(info: dict[str, str], args: argparse.Namespace, peak: dict[str, float
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     p.add_argument("--quick", action="store_true",
-                   help="smoke run in seconds: 2,000 images, 1 epoch, small matmul, "
+                   help="smoke run (under a minute): 2,000 images, 1 epoch, small yardsticks, "
                         "no notebooks, no file unless --output")
     p.add_argument("--notebooks", nargs="*", default=None,
                    help="lessons to execute (default: all; with --quick: none)")
