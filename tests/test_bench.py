@@ -74,8 +74,8 @@ def test_quick_run_prints_well_formed_tables(quick_run):
     assert "CPU:" in stdout and "NumPy:" in stdout and "TensorFlow:" in stdout
     assert "CPU type: " in stdout
     assert "N * 409,088" in stdout
-    assert "17,519,104" in stdout  # the CNN's FLOPs per image
-    assert "64 images of 14x14x16 through Conv2D(32, 5x5" in stdout
+    assert "6,237,696" in stdout  # the CNN's FLOPs per image
+    assert "64 images of 12x12x16 through Conv2D(32, 5x5" in stdout
     tables = parse_tables(stdout)
     assert len(tables) == 3  # yardsticks, networks, lessons
     for t in tables:
@@ -224,9 +224,9 @@ def test_lesson_08_targets_read_its_wall_time_and_test_accuracy():
 # ------------------------------------------------------------------ the CNN and its FLOPs
 
 # Lesson 08's CNN counted by hand: multiply-adds per image of each weighted layer.
-CONV1 = 28 * 28 * 16 * (5 * 5 * 1)  # 28x28 outputs ("same"), 16 filters of 5x5x1
-CONV2 = 14 * 14 * 32 * (5 * 5 * 16)  # after 2x2 pooling: 14x14 outputs, 32 filters of 5x5x16
-DENSE1 = (7 * 7 * 32) * 128  # after 2x2 pooling again: 7x7x32 = 1,568 inputs
+CONV1 = 24 * 24 * 16 * (5 * 5 * 1)  # 24x24 outputs ("valid"), 16 filters of 5x5x1
+CONV2 = 8 * 8 * 32 * (5 * 5 * 16)  # after 2x2 pooling (12x12): 8x8 outputs, 32 filters of 5x5x16
+DENSE1 = (4 * 4 * 32) * 128  # after 2x2 pooling again: 4x4x32 = 512 inputs
 DENSE2 = 128 * 10
 
 
@@ -240,7 +240,7 @@ def cnn():
 
 def test_layer_macs_of_the_cnn_match_a_hand_count(cnn):
     assert [m for _, m in bench.layer_macs(cnn)] == [CONV1, CONV2, DENSE1, DENSE2]
-    assert (CONV1, CONV2, DENSE1, DENSE2) == (313_600, 2_508_800, 200_704, 1_280)
+    assert (CONV1, CONV2, DENSE1, DENSE2) == (230_400, 819_200, 65_536, 1_280)
 
 
 def test_cnn_flops_per_image_match_a_hand_count(cnn):
@@ -248,10 +248,10 @@ def test_cnn_flops_per_image_match_a_hand_count(cnn):
     forward = 2 * total
     weight_grads = 2 * total
     input_grads = 2 * (CONV2 + DENSE1 + DENSE2)  # none into the data (below the first conv)
-    assert bench.model_flops_per_image(cnn) == forward + weight_grads + input_grads == 17_519_104
+    assert bench.model_flops_per_image(cnn) == forward + weight_grads + input_grads == 6_237_696
     text = bench.flop_formula(bench.layer_macs(cnn))
-    assert "313,600 + 2,508,800 + 200,704 + 1,280 = 3,024,384" in text
-    assert text.endswith(": 17,519,104")
+    assert "230,400 + 819,200 + 65,536 + 1,280 = 1,116,416" in text
+    assert text.endswith(": 6,237,696")
 
 
 def test_model_flops_of_a_dense_model_equal_the_mlp_formula(cnn):
@@ -277,17 +277,17 @@ def test_layer_macs_refuse_layers_they_cannot_count(cnn):
 
 def test_convolution_yardstick_takes_the_cnns_costliest_conv_layer(cnn):
     shape = bench.conv_shape(cnn)
-    assert shape == {"input": (14, 14, 16), "filters": 32, "kernel": (5, 5), "strides": (1, 1),
-                     "padding": "same"}
+    assert shape == {"input": (12, 12, 16), "filters": 32, "kernel": (5, 5), "strides": (1, 1),
+                     "padding": "valid"}
     assert bench.describe_conv(shape, 512) == (
-        '512 images of 14x14x16 through Conv2D(32, 5x5, padding "same")')
+        '512 images of 12x12x16 through Conv2D(32, 5x5, padding "valid")')
     assert bench.conv_gflops({**shape, "input": (6, 6, 2)}, batch=2, repeats=1) > 0
     with pytest.raises(ValueError, match="batch"):
         bench.conv_gflops(shape, batch=0, repeats=1)
 
 
 def test_cnn_epochs_default_to_the_lessons_and_follow_epochs():
-    assert bench.parse_args([]).cnn_epochs == bench.CNN_EPOCHS == 3
+    assert bench.parse_args([]).cnn_epochs == bench.CNN_EPOCHS == 4
     assert bench.parse_args([]).epochs == bench.EPOCHS
     assert bench.parse_args(["--quick"]).cnn_epochs == 1
     args = bench.parse_args(["--epochs", "2", "--train-size", "500"])
