@@ -25,7 +25,7 @@ help:
 	@echo "make test-latest   run every lesson (lax) on the newest TensorFlow, Keras, NumPy..."
 	@echo "make test-colab    install as Colab does and run every lesson on Colab's versions"
 	@echo "make images        draw the README and slide figures of images/ from helpers"
-	@echo "make thumbnails    screenshot each lesson for the README's lessons table"
+	@echo "make thumbnails    screenshot each lesson (LESSONS=\"08\": some) for the README's lessons table"
 	@echo "make bench         time the lessons and training; write benchmarks/RESULTS.md"
 	@echo "make tune-distributed  lesson 06's KerasTuner search on a chief + WORKERS=2 processes"
 	@echo "make test-portable nbval under stand-ins for other machines (one core, other BLAS kernels...)"
@@ -126,7 +126,7 @@ test-browser: browser-setup
 
 # Screenshots of each lesson's first screen for the README's lessons table.
 thumbnails: browser-setup
-	$(PY) -m tools.thumbnails
+	$(PY) -m tools.thumbnails $(LESSONS)
 	$(MAKE) generate
 
 # Every lesson executed (errors and failed asserts only) on the newest versions PyPI serves.

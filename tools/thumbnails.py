@@ -1,6 +1,7 @@
 """Write images/thumbnails/NN.png: each lesson's first screen in JupyterLab, 480 px wide.
 
-Usage: python -m tools.thumbnails (`make thumbnails` runs it, then `make generate`).
+Usage: python -m tools.thumbnails [NN ...] (`make thumbnails [LESSONS="08"]` runs it, then
+`make generate`): every lesson, or only those numbered.
 Nothing is executed: the screenshot shows the committed notebook as it opens.
 """
 
@@ -13,11 +14,12 @@ from tests_browser import lab
 OUT = lab.ROOT / "images" / "thumbnails"
 
 
-def main() -> int:
-    """Open every lesson in chromium and save its thumbnail."""
-    paths = lab.lesson_paths()
+def main(argv: list[str] | None = None) -> int:
+    """Open every lesson (or those numbered in ``argv``) in chromium and save its thumbnail."""
+    numbers = set(sys.argv[1:] if argv is None else argv)
+    paths = [p for p in lab.lesson_paths() if not numbers or p.name[:2] in numbers]
     if not paths:
-        print("no lessons to photograph")
+        print(f"no lessons to photograph (asked for: {' '.join(sorted(numbers)) or 'all'})")
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     with lab.LabServer(paths) as server, lab.chromium() as browser:
