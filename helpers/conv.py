@@ -24,6 +24,7 @@ from helpers import validate
 from helpers.plots import IMAGE_CMAP
 
 SIGNED_CMAP = "RdBu_r"  # red positive, blue negative, white at 0
+COUNT_CMAP = "Reds"  # for values >= 0 (ReLU outputs): white at 0
 PADDINGS = ("valid", "same")
 LINE_STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P")
@@ -377,16 +378,22 @@ def plot_feature_maps(maps: Any, image: Any = None, channels: int = 8) -> Figure
         axes[0, 0].imshow(_digit(image), cmap=IMAGE_CMAP, vmin=0, vmax=1)
         axes[0, 0].set_ylabel("input\n28x28", fontsize=8)
         row = 1
+    signed = any(float(fmap.min()) < 0 for _, fmap in maps)
     for r, (name, fmap) in enumerate(maps, start=row):
         limit = _limit(fmap[:, :, :channels])
+        # ReLU outputs are >= 0: a sequential scale from white (0) uses all of its colours.
+        scale = ({"cmap": SIGNED_CMAP, "vmin": -limit, "vmax": limit} if signed
+                 else {"cmap": COUNT_CMAP, "vmin": 0.0, "vmax": limit})
         for c in range(min(channels, fmap.shape[2])):
             ax = axes[r, c]
             ax.set_axis_on()
-            ax.imshow(fmap[:, :, c], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+            ax.imshow(fmap[:, :, c], **scale)
             if r == row:
                 ax.set_title(f"channel {c}", fontsize=8)
         h, w, ch = fmap.shape
         axes[r, 0].set_ylabel(f"{name}\n{h}x{w}x{ch}", fontsize=8)
+    fig.suptitle("Feature maps, one colour scale per row: "
+                 + ("red +, blue -" if signed else "white 0, darker = larger"), fontsize=10)
     return fig
 
 
@@ -403,31 +410,39 @@ def _check_fields(fields: Any) -> list[tuple[str, int]]:
     return [(name, int(width)) for name, width in fields]
 
 
-def plot_receptive_fields(image: Any, fields: Any, centre: Any = (13, 13)) -> Figure:
-    """Outline on the digit the square of pixels each layer's unit at ``centre`` can see."""
+def plot_receptive_fields(image: Any, fields: Any, corner: Any = (4, 4)) -> Figure:
+    """Outline on the digit the pixels seen by one unit of each layer, fields sharing a corner.
+
+    Each layer's field is the square of its width whose top-left pixel is ``corner``: in a
+    network of 2x2 poolings and stride-1 convolutions, with ``corner`` a multiple of the last
+    layer's spacing (4 after two poolings), these are the fields of real units on one path
+    from the last layer down to the first. Outlines are inset by a hair so none hides another.
+    """
     image, fields = _digit(image), _check_fields(fields)
-    if (not isinstance(centre, tuple | list) or len(centre) != 2
-            or not all(validate.is_int(v) and 0 <= v < n for v, n in zip(centre, image.shape,
+    if (not isinstance(corner, tuple | list) or len(corner) != 2
+            or not all(validate.is_int(v) and 0 <= v < n for v, n in zip(corner, image.shape,
                                                                          strict=False))):
-        raise ValueError(f"centre must be a (row, column) pixel inside the image, such as "
-                         f"(13, 13), got {centre!r:.40}.")
-    row, col = (int(v) for v in centre)
+        raise ValueError(f"corner must be a (row, column) pixel inside the image, such as "
+                         f"(4, 4), got {corner!r:.40}.")
+    row, col = (int(v) for v in corner)
+    widest = max(width for _, width in fields)
+    if row + widest > image.shape[0] or col + widest > image.shape[1]:
+        raise ValueError(f"a {widest}x{widest} field from corner {tuple(corner)} leaves the "
+                         f"{image.shape[0]}x{image.shape[1]} image; use a corner nearer the "
+                         f"top left, such as (4, 4).")
     fig, ax = plt.subplots(figsize=(6.2, 3.6))
     ax.imshow(image, cmap=IMAGE_CMAP, vmin=0, vmax=max(1.0, float(image.max())))
-    ax.add_patch(Rectangle((-0.5, -0.5), image.shape[1], image.shape[0], fill=False,
-                           linewidth=0.8, edgecolor="0.5"))  # the image's edge
     colors = plt.get_cmap("tab10").colors  # type: ignore[attr-defined]
     for k, (name, width) in enumerate(fields):
-        ax.add_patch(Rectangle((col - width / 2, row - width / 2), width, width, fill=False,
-                               linewidth=2, linestyle=LINE_STYLES[k % len(LINE_STYLES)],
+        inset = 0.1 * (len(fields) - 1 - k)  # the widest outline sits on the true edge
+        ax.add_patch(Rectangle((col - 0.5 + inset, row - 0.5 + inset), width - 2 * inset,
+                               width - 2 * inset, fill=False, linewidth=2,
+                               linestyle=LINE_STYLES[k % len(LINE_STYLES)],
                                edgecolor=colors[k % len(colors)],
                                label=f"{name}: {width}x{width} pixels"))
-    reach = max(width for _, width in fields) / 2 + 1
-    ax.set_xlim(min(-0.5, col - reach), max(image.shape[1] - 0.5, col + reach))
-    ax.set_ylim(max(image.shape[0] - 0.5, row + reach), min(-0.5, row - reach))
     _bare(ax)
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    ax.set_title(f"What one unit at pixel {tuple(centre)} sees", fontsize=10)
+    ax.set_title("Pixels seen by one unit of each layer", fontsize=10)
     return fig
 
 
@@ -447,7 +462,7 @@ def plot_shift_curves(curves: Mapping[str, Mapping[int, float]],
                 linestyle=LINE_STYLES[k % len(LINE_STYLES)], label=str(name))
     ax.set_xticks(sorted(shifts))
     ax.set_ylim(0, 1)
-    ax.set_xlabel("shift (pixels, any of 4 directions)")
+    ax.set_xlabel("shift in pixels (mean over left, right, up and down)")
     ax.set_ylabel("test accuracy")
     ax.legend(fontsize=8, loc="lower left")
     ax.set_title(title or "Accuracy on shifted digits", fontsize=10)

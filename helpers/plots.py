@@ -8,6 +8,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # One colour per digit, used for 0-9 in every lesson (matplotlib's tab10).
 DIGIT_COLORS: tuple[str, ...] = tuple(mpl.colormaps["tab10"].colors)  # type: ignore[attr-defined]
@@ -145,6 +146,7 @@ def learning_curves(history: Mapping[str, Sequence[float]],
         if f"val_{m}" in history:
             ax.plot(epochs, history[f"val_{m}"], "s-", ms=3, label="validation", color="C1")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs only
         ax.set_ylabel(m)
         ax.legend()
     if title:

@@ -153,7 +153,10 @@ def test_plots(cnn, digit) -> None:
     assert n_axes(conv.plot_feature_maps(maps, digit, channels=6)) == 5 * 6
     assert n_axes(conv.plot_feature_maps(maps)) == 4 * 8
     fig = conv.plot_receptive_fields(digit, conv.receptive_fields(cnn))
-    assert len(fig.axes[0].patches) == 1 + 4 and n_axes(fig) == 1  # the image's edge + 4
+    patches = fig.axes[0].patches
+    assert len(patches) == 4 and n_axes(fig) == 1  # one square per conv or pool layer
+    assert patches[-1].get_xy() == (3.5, 3.5) and patches[-1].get_width() == 16  # pool2, exact
+    assert all(p.get_xy()[0] >= 3.5 for p in patches)  # all from the shared corner (4, 4)
     fig = conv.plot_shift_curves({"MLP": {0: 0.98, 1: 0.9, 2: 0.6}, "CNN": {0: 0.99, 2: 0.9}})
     ax = fig.axes[0]
     assert len({line.get_linestyle() for line in ax.lines}) == 2
@@ -203,8 +206,10 @@ def test_keras_errors(cnn, digit) -> None:
         conv.feature_maps(cnn, np.zeros((28, 28), dtype=int))
     with pytest.raises(ValueError, match="layer must be 0..1"):
         conv.plot_filters(cnn, layer=2)
-    with pytest.raises(ValueError, match="centre"):
-        conv.plot_receptive_fields(digit, [("c", 5)], centre=(30, 3))
+    with pytest.raises(ValueError, match="corner"):
+        conv.plot_receptive_fields(digit, [("c", 5)], corner=(30, 3))
+    with pytest.raises(ValueError, match="leaves the 28x28 image"):
+        conv.plot_receptive_fields(digit, [("c", 16)], corner=(20, 4))
     with pytest.raises(ValueError, match="fields"):
         conv.plot_receptive_fields(digit, [("c", 0)])
     with pytest.raises(TypeError, match="maps"):

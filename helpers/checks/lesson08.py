@@ -5,9 +5,8 @@ The multiple-choice question of :func:`why_robust` (the notebook shows it as wri
 Why does the CNN lose less accuracy than the MLP when a digit moves by 2 pixels?
 
 - a: It has more parameters than the MLP.
-- b: Its convolutions apply the same small filters at every position, so a moved stroke gives
-  the same feature response, moved by the same amount; max pooling and the later layers
-  absorb small moves.
+- b: A filter has the same weights at every position, so a moved input gives moved feature
+  maps, and pooling tolerates small moves.
 - c: It was trained on shifted digits.
 - d: Convolution blurs the image, so the shift disappears.
 """
@@ -35,9 +34,8 @@ WHY_ROBUST_QUESTION = ("Why does the CNN lose less accuracy than the MLP when a 
                        "by 2 pixels?")
 WHY_ROBUST_CHOICES = {
     "a": "It has more parameters than the MLP.",
-    "b": "Its convolutions apply the same small filters at every position, so a moved stroke "
-         "gives the same feature response, moved by the same amount; max pooling and the "
-         "later layers absorb small moves.",
+    "b": "A filter has the same weights at every position, so a moved input gives moved "
+         "feature maps, and pooling tolerates small moves.",
     "c": "It was trained on shifted digits.",
     "d": "Convolution blurs the image, so the shift disappears.",
 }
