@@ -182,3 +182,13 @@ def test_sharing_the_matrix_runs_quick_lessons_everywhere_and_slow_ones_where_th
     assert [name for name, lessons in plan.items() if slow in lessons] == ["tf-1-thread"]
     record["seconds"][quick.name] = {"one-core": 5.0, "tf-1-thread": 40.0, "nehalem": 45.0}
     assert sum(quick in lessons for lessons in portability.share(portability.MATRIX).values()) == 1
+
+
+def test_entries_are_timed_from_the_record_so_the_longest_starts_first(monkeypatch):
+    a, b, c = (Path(f"{n}_x.ipynb") for n in ("01", "02", "03"))
+    record = {"cells": {}, "seconds": {a.name: {"one-core": 10.0, "tf-1-thread": 30.0},
+                                       b.name: {"one-core": 200.0}}}
+    monkeypatch.setattr(portability, "load_record", lambda: record)
+    expected = portability.expected_seconds({"one-core": [a, c], "tf-1-thread": [a, b]})
+    # c was never timed (CHEAP_SECONDS); b is not timed under tf-1-thread (its median, 200)
+    assert expected == {"one-core": 10.0 + portability.CHEAP_SECONDS, "tf-1-thread": 230.0}

@@ -178,11 +178,32 @@ def share(entries: list[Entry]) -> dict[str, list[Path]]:
     return plan
 
 
+def expected_seconds(plan: dict[str, list[Path]]) -> dict[str, float]:
+    """Return each entry's expected run time: its lessons' recorded seconds under it, added.
+
+    A lesson not recorded under that entry counts with its median over the other entries,
+    or CHEAP_SECONDS when it was never timed.
+    """
+    record = load_record().get("seconds", {})
+    out = {}
+    for name, planned in plan.items():
+        total = 0.0
+        for lesson in planned:
+            times = record.get(lesson.name, {})
+            total += times.get(name, statistics.median(times.values()) if times
+                               else CHEAP_SECONDS)
+        out[name] = total
+    return out
+
+
 def test(entries: list[Entry], jobs: int, shared: bool = False) -> int:
     """Run nbval under each entry, ``jobs`` at a time; print a table; return 0 if all pass."""
     log_dir = Path(tempfile.mkdtemp(prefix="portability-"))
     plan = share(entries) if shared else {e.name: lessons() for e in entries}
-    entries = [e for e in entries if plan[e.name]]
+    # Longest first: the short entries then fill the other slots instead of delaying the long
+    # one (in CI's shared matrix this saved the length of two short entries).
+    expected = expected_seconds(plan)
+    entries = sorted((e for e in entries if plan[e.name]), key=lambda e: -expected[e.name])
     for e in entries if shared else []:
         print(f"{e.name}: {' '.join(p.name[:2] for p in plan[e.name])}")
     runs = sum(map(len, plan.values()))
