@@ -210,10 +210,10 @@ test-colab: $(COLAB_STAMP)
 	@PYTHONPATH=tests/colab PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest \
 		-o addopts="" -p no:cacheprovider --import-mode=importlib -p nbval_stderr \
 		--nbval-lax --nbval-current-env -n $(WORKERS) --dist loadscope \
+		$(NB) \
 		tests/colab/test_installed.py tests/test_widgets_display.py \
 		tests/test_widgets_neuron.py tests/test_widgets_activations.py tests/test_widgets_pad.py \
-		$(COLAB_DESELECT) \
-		$(NB); status=$$?; \
+		$(COLAB_DESELECT); status=$$?; \
 	$(COLAB_PY) -m tools.versions; \
 	if [ $$status -eq 5 ]; then echo "make test-colab: pytest collected no tests"; exit 1; fi; \
 	exit $$status

@@ -9,6 +9,7 @@ on lesson 07's drawing pad, a 1 and a 7 drawn with the mouse are read as 1 and 7
 
 from __future__ import annotations
 
+import statistics
 import time
 from pathlib import Path
 
@@ -132,14 +133,29 @@ def outside_loopback(requests_log: lab.RequestLog) -> list[str]:
 
 
 def _balanced(lessons: list[dict]) -> list:
-    """Parametrize the lessons in two xdist groups, the two longest (05, 06) apart.
+    """Parametrize the lessons in two xdist groups of about equal run time.
 
-    With `--dist loadgroup` each group runs on its own worker, JupyterLab and chromium;
-    counting from the last lesson, alternate lessons share a group.
+    With `--dist loadgroup` each group runs on its own worker, JupyterLab and chromium. The
+    lessons' run times are the portability record's (the median over its stand-ins); longest
+    first, each lesson joins the group with less time so far.
     """
+    from tools import portability
+
+    record = portability.load_record().get("seconds", {})
+
+    def seconds(lesson: dict) -> float:
+        times = record.get(lesson["file"], {})
+        return statistics.median(times.values()) if times else portability.CHEAP_SECONDS
+
+    load = [0.0, 0.0]
+    group = {}
+    for lesson in sorted(lessons, key=seconds, reverse=True):
+        k = load.index(min(load))
+        group[lesson["file"]] = k
+        load[k] += seconds(lesson)
     return [pytest.param(lesson, id=lesson["number"],
-                         marks=pytest.mark.xdist_group(f"lab-{(len(lessons) - i) % 2}"))
-            for i, lesson in enumerate(lessons)]
+                         marks=pytest.mark.xdist_group(f"lab-{group[lesson['file']]}"))
+            for lesson in lessons]
 
 
 @pytest.mark.parametrize("lesson", _balanced(LESSONS))
