@@ -402,7 +402,9 @@ def deep_mlp(activation: str, depth: int = 10, width: int = 64, seed: int = 0,
             raise ValueError(f"{arg} must be a positive int, got {value!r}.")
     import keras
 
-    keras.utils.set_random_seed(seed)
+    from helpers.setup import training_seed
+
+    keras.utils.set_random_seed(training_seed(seed))
     layers = [keras.layers.Dense(width, activation=activation,
                                  kernel_initializer=kernel_initializer, name=f"hidden{k}")
               for k in range(1, depth + 1)]

@@ -73,7 +73,10 @@ def model_files(folder: Path) -> tuple[Path, Path]:
     """Return the model file and the recipe file of this Keras version in ``folder``."""
     import keras
 
-    stem = f"{STEM}_keras-{keras.__version__}"
+    from helpers.setup import seed_offset
+
+    offset = seed_offset()  # a network trained under another seed keeps its own file
+    stem = f"{STEM}_keras-{keras.__version__}" + (f"_seed-offset-{offset}" if offset else "")
     return folder / f"{stem}.keras", folder / f"{stem}.json"
 
 
@@ -173,7 +176,10 @@ def _fingerprint() -> dict[str, object]:
     """Return the recipe and the Keras version a cached model must match."""
     import keras
 
-    return {"recipe": RECIPE, "keras": keras.__version__}
+    from helpers.setup import training_seed
+
+    return {"recipe": {**RECIPE, "seed": training_seed(int(RECIPE["seed"]))},  # type: ignore[call-overload]
+            "keras": keras.__version__}
 
 
 def load_lesson05_model(directory: str | os.PathLike[str] | None = None) -> object:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from helpers import validate
+from helpers.setup import training_seed
 
 INITS = ("he", "zeros", "small")
 DTYPES = (np.float32, np.float64)
@@ -217,7 +218,7 @@ class MLP:
         self.sizes, seed = _network_options(sizes, init, dtype, seed)
         self.init = init
         self.dtype = np.dtype(dtype)
-        self.params: Params = self._initial_params(seed)
+        self.params: Params = self._initial_params(training_seed(seed))
         self.velocity: Params = {k: np.zeros_like(v) for k, v in self.params.items()}
 
     def _initial_params(self, seed: int) -> Params:
@@ -336,7 +337,7 @@ class MLP:
              momentum: float, x_val: np.ndarray | None, y_val: np.ndarray | None, seed: int,
              show: Callable[..., str] | None, max_loss: float) -> dict[str, list[float]]:
         """The training loop of :meth:`fit`, on checked arguments."""
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(training_seed(seed))
         history: dict[str, list[float]] = {"loss": [], "accuracy": []}
         if x_val is not None:
             history.update(val_loss=[], val_accuracy=[])

@@ -8,6 +8,7 @@ import sys
 import warnings
 
 DEFAULT_SEED = 42
+SEED_OFFSET_ENV = "MNIST_NN_SEED_OFFSET"  # shifts every training seed (another run's chaos)
 
 # Environment that must be in place before TensorFlow is first imported.
 TF_ENV = {
@@ -28,11 +29,32 @@ def quiet_tensorflow_env() -> None:
     os.environ.update(TF_ENV)
 
 
-def seed_everything(seed: int = DEFAULT_SEED) -> None:
-    """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic."""
+def seed_offset() -> int:
+    """Return ``$MNIST_NN_SEED_OFFSET`` (a whole number >= 0; 0 when unset)."""
+    raw = os.environ.get(SEED_OFFSET_ENV, "").strip()
+    try:
+        value = int(raw or 0)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"{SEED_OFFSET_ENV}={raw!r} must be a whole number >= 0 (it is added "
+                         f"to every training seed); unset it, or set e.g. {SEED_OFFSET_ENV}=3.")
+    return value
+
+
+def training_seed(seed: int) -> int:
+    """Return the seed that training uses for ``seed``: ``seed`` plus ``seed_offset()``."""
     from helpers import validate
 
-    seed = validate.seed(seed)
+    return validate.seed(seed) + seed_offset()
+
+
+def seed_everything(seed: int = DEFAULT_SEED) -> None:
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic.
+
+    The seed used is ``training_seed(seed)``: ``seed`` unless ``$MNIST_NN_SEED_OFFSET`` is set.
+    """
+    seed = training_seed(seed)
     quiet_tensorflow_env()
     import keras
     import numpy as np
@@ -68,6 +90,6 @@ def setup_notebook(seed: int = DEFAULT_SEED, *, verbose: bool = True) -> None:
     set_style()
     if verbose:
         print(
-            f"Ready: seed {seed}, TensorFlow {tf.__version__}, Keras {keras.__version__}, "
-            f"NumPy {np.__version__}."
+            f"Ready: seed {training_seed(seed)}, TensorFlow {tf.__version__}, "
+            f"Keras {keras.__version__}, NumPy {np.__version__}."
         )

@@ -140,3 +140,13 @@ def test_describe_writes_home_as_tilde() -> None:
     elsewhere = models.Loaded(None, "trained", Path("/srv/x.keras"), 61.4, "no saved network")
     assert elsewhere.describe() == ("trained lesson 05's network here in 61 s (no saved "
                                     "network); saved to /srv/x.keras for next time")
+
+
+def test_a_seed_offset_keeps_its_own_cached_network(monkeypatch, tmp_path) -> None:
+    from helpers.setup import SEED_OFFSET_ENV
+
+    plain = models.model_files(tmp_path)
+    monkeypatch.setenv(SEED_OFFSET_ENV, "3")
+    shifted = models.model_files(tmp_path)
+    assert shifted[0] != plain[0] and "seed-offset-3" in shifted[0].name
+    assert models._fingerprint()["recipe"]["seed"] == 45

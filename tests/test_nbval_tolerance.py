@@ -129,3 +129,63 @@ def test_a_cell_cannot_both_declare_a_tolerance_and_be_ignored(tmp_path):
     nbformat.write(nb, path)
     proc = nbval(path)
     assert proc.returncode != 0 and "keep one" in proc.stdout + proc.stderr
+
+
+# --- "vary": numbers that are not compared; "checks": what a cell must satisfy -------------
+
+def timed_notebook(stored_text: str, source: str, metadata: dict) -> nbformat.NotebookNode:
+    """Return a one-cell notebook running ``source`` with ``stored_text`` stored."""
+    nb = notebook(stored_text, None)
+    nb.cells[0].source = source
+    nb.cells[0].metadata.update(metadata)
+    return nb
+
+
+VARY = {"vary": {"took": "wall-clock time differs from run to run"}}
+
+
+@pytest.mark.parametrize("stored, passes", [
+    ("took 12.5 s for 3 epochs\n", True),   # another time: not compared
+    ("took 1.2 s for 4 epochs\n", False),   # the epochs still are
+    ("took 1.2 s for 3 epoch\n", False),    # and so are the words
+])
+def test_varying_numbers_are_skipped_and_the_rest_compared(tmp_path, stored, passes):
+    path = tmp_path / "lesson.ipynb"
+    nbformat.write(timed_notebook(stored, 'print("took 3.4 s for 3 epochs")', VARY), path)
+    proc = nbval(path)
+    assert (proc.returncode == 0) == passes, proc.stdout[-2000:]
+
+
+@pytest.mark.parametrize("checks, passes, message", [
+    (["accuracy >= 0.98", "isinstance(accuracy, float)"], True, ""),
+    (["accuracy >= 0.99"], False, "check 'accuracy >= 0.99' is false"),
+    (["missing > 0"], False, "raised NameError"),
+])
+def test_checks_run_in_the_kernel_after_the_cell(tmp_path, checks, passes, message):
+    source = 'accuracy = 0.9832\nprint(f"accuracy {accuracy}")'
+    path = tmp_path / "lesson.ipynb"
+    nbformat.write(timed_notebook("accuracy 0.9832\n", source, {"checks": checks}), path)
+    proc = nbval(path)
+    assert (proc.returncode == 0) == passes, proc.stdout[-2000:]
+    assert message in proc.stdout
+
+
+@pytest.mark.parametrize("metadata, message", [
+    ({"checks": "x > 0"}, "must be a list of Python expressions"),
+    ({"checks": ["x >"]}, "is not a Python expression"),
+    ({"checks": ["ok, 'message'"]}, "is a tuple, which is always true"),
+    ({"vary": ["took"]}, "must map lower-case labels to the reason"),
+    ({"vary": {"took": ""}}, "must map lower-case labels to the reason"),
+])
+def test_malformed_checks_and_vary_name_the_fix(metadata, message):
+    from tools.nbval_tolerance import checks_of
+
+    with pytest.raises(ToleranceError, match=message):
+        checks_of(metadata)
+        tolerance_of(metadata)
+
+
+def test_an_exact_label_rule_wins_over_a_longer_word_that_contains_it():
+    tol = tolerance_of({"tolerance": {"s": {"abs": 5}, "loss": {"rel": 0.01}}})
+    assert tol.for_label("s").abs == 5
+    assert tol.for_label("val_loss").rel == 0.01

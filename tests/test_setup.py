@@ -75,3 +75,36 @@ def test_setup_notebook_sets_plot_style():
     setup.setup_notebook(verbose=False)
     assert mpl.rcParams["figure.dpi"] == STYLE["figure.dpi"]
     assert mpl.rcParams["image.cmap"] == "gray_r"
+
+
+def test_the_seed_offset_shifts_every_training_seed(monkeypatch):
+    import random
+
+    monkeypatch.setenv(setup.SEED_OFFSET_ENV, "3")
+    assert setup.seed_offset() == 3 and setup.training_seed(42) == 45
+    setup.seed_everything(42)
+    shifted = random.random()
+    monkeypatch.delenv(setup.SEED_OFFSET_ENV)
+    setup.seed_everything(45)
+    assert random.random() == shifted
+    assert setup.training_seed(42) == 42
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_a_bad_seed_offset_says_how_to_fix_it(monkeypatch, value):
+    monkeypatch.setenv(setup.SEED_OFFSET_ENV, value)
+    with pytest.raises(ValueError, match=r"must be a whole number >= 0.*unset it"):
+        setup.training_seed(42)
+
+
+def test_the_offset_moves_the_numpy_network_and_its_shuffling(monkeypatch):
+    from helpers.scratch import MLP
+
+    base = MLP((4, 3, 2), seed=5).params["W1"]
+    monkeypatch.setenv(setup.SEED_OFFSET_ENV, "2")
+    assert not np.array_equal(MLP((4, 3, 2), seed=5).params["W1"], base)
+    monkeypatch.setenv(setup.SEED_OFFSET_ENV, "0")
+    assert np.array_equal(MLP((4, 3, 2), seed=7).params["W1"],
+                          MLP((4, 3, 2), seed=7).params["W1"])
+    monkeypatch.delenv(setup.SEED_OFFSET_ENV)
+    assert np.array_equal(MLP((4, 3, 2), seed=5).params["W1"], base)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import lab
 import pytest
 
-from tools import environment
+from tools import environment, lab
 
 # Screenshots of each run, in the system temp folder (never in the checkout).
 ARTIFACTS = Path(tempfile.gettempdir()) / "mnist-lessons-browser"

@@ -14,7 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import lab
 import nbformat
 import pad
 
@@ -46,6 +45,11 @@ pad"""
 def main() -> int:
     """Draw every digit of pad.DIGITS on the pad and save the strokes it recorded."""
     from helpers import drawing
+
+    # Run as a script, only tests_browser/ is on sys.path: the JupyterLab driver is in tools/.
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tools import lab
 
     folder = Path(tempfile.mkdtemp(prefix="record-strokes-"))
     current = folder / "current.json"

@@ -13,12 +13,11 @@ import statistics
 import time
 from pathlib import Path
 
-import lab
 import nbformat
 import pad
 import pytest
 
-from tools import generate
+from tools import generate, lab
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,10 +13,20 @@ agree with its stored counterpart within its rule's ``max(abs, rel * |stored|)``
 pytest's doctest ``NUMBER`` option with explicit bounds. Cells that declare nothing are
 compared by nbval itself, exactly. The root ``conftest.py`` loads the plugin; tolerances are
 measured and written by ``tools/portability.py`` (see docs/portability.md).
+
+Two more metadata keys keep verification out of what learners read::
+
+    "vary": {"took": "wall-clock seconds differ from run to run"}
+    "checks": ["test_acc >= 0.98", "network.count_params() == 669_706"]
+
+``vary`` names labels whose numbers are not compared at all (each with its reason); the rest
+of the cell still is. ``checks`` are Python expressions evaluated in the notebook's kernel
+after the cell has run: the cell fails unless each is true.
 """
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections import defaultdict
@@ -25,6 +35,8 @@ from dataclasses import dataclass
 import pytest
 
 METADATA_KEY = "tolerance"
+VARY_KEY = "vary"
+CHECKS_KEY = "checks"
 
 # A number as printed by Python, NumPy and f-strings: optional sign, thousands separators,
 # decimals, exponent. Not a digit glued to a name (W1, dense_2) or to a version (2.21.0).
@@ -64,16 +76,18 @@ class CellTolerance:
 
     default: Tolerance
     labels: tuple[tuple[str, Tolerance], ...] = ()
+    vary: frozenset[str] = frozenset()  # labels whose numbers are not compared (timings)
 
     def for_label(self, label: str) -> Tolerance:
         """Return the tolerance for a number printed after the word ``label``."""
-        matches = [(len(word), tol) for word, tol in self.labels if word in label]
-        return max(matches, key=lambda m: m[0])[1] if matches else self.default
+        matches = [(word == label, len(word), tol) for word, tol in self.labels if word in label]
+        return max(matches, key=lambda m: m[:2])[2] if matches else self.default
 
     def describe(self) -> str:
         """Return a readable summary, e.g. ``abs 0.003; after "loss": rel 0.05``."""
         parts = [self.default.describe()]
         parts += [f'after "{word}": {tol.describe()}' for word, tol in self.labels]
+        parts += [f'after "{word}": not compared' for word in sorted(self.vary)]
         return "; ".join(parts)
 
 
@@ -90,11 +104,45 @@ def _rule(spec: object, where: str, fix: str) -> Tolerance:
     return Tolerance(**{k: float(v) for k, v in spec.items()})
 
 
+def vary_of(metadata: dict, where: str = "cell") -> frozenset[str]:
+    """Return the labels whose numbers a cell leaves uncompared; raise ToleranceError if bad."""
+    spec = metadata.get(VARY_KEY, {})
+    if not isinstance(spec, dict) or not all(
+            isinstance(k, str) and re.fullmatch(r"[a-z_][a-z0-9_]*", k) and isinstance(v, str)
+            and v.strip() for k, v in spec.items()):
+        raise ToleranceError(f'{where}: "{VARY_KEY}" metadata {spec!r} must map lower-case '
+                             'labels to the reason their numbers vary, e.g. '
+                             '{"took": "wall-clock seconds differ from run to run"}')
+    return frozenset(spec)
+
+
+def checks_of(metadata: dict, where: str = "cell") -> list[str]:
+    """Return a cell's check expressions; raise ToleranceError if malformed."""
+    spec = metadata.get(CHECKS_KEY, [])
+    if not isinstance(spec, list) or not all(isinstance(c, str) and c.strip() for c in spec):
+        raise ToleranceError(f'{where}: "{CHECKS_KEY}" metadata {spec!r} must be a list of '
+                             'Python expressions, e.g. ["test_acc >= 0.98"]')
+    for check in spec:
+        try:
+            tree = ast.parse(check, where, "eval")
+        except SyntaxError as error:
+            raise ToleranceError(f'{where}: check {check!r} is not a Python expression '
+                                 f"({error.msg}); write one such as \"test_acc >= 0.98\"") from None
+        if isinstance(tree.body, ast.Tuple):
+            raise ToleranceError(f"{where}: check {check!r} is a tuple, which is always true; "
+                                 "write the condition alone (no assert-style message)")
+    return spec
+
+
 def tolerance_of(metadata: dict, where: str = "cell") -> CellTolerance | None:
-    """Return the cell's declared tolerance, or None; raise ToleranceError if malformed."""
+    """Return the cell's declared tolerance (with its varying labels), or None.
+
+    Raise ToleranceError if malformed.
+    """
     spec = metadata.get(METADATA_KEY)
+    vary = vary_of(metadata, where)
     if spec is None:
-        return None
+        return CellTolerance(Tolerance(), vary=vary) if vary else None
     fix = (f'write e.g. "{METADATA_KEY}": {{"abs": 0.003, "loss": {{"rel": 0.05}}}} '
            "(a default abs and/or rel, and optional rules for numbers after a word)")
     if not isinstance(spec, dict) or not spec:
@@ -108,7 +156,8 @@ def tolerance_of(metadata: dict, where: str = "cell") -> CellTolerance | None:
             raise ToleranceError(f"{where}: tolerance label {word!r} must be a lower-case "
                                  f"word; {fix}")
         labels.append((word, _rule(rule, where, fix)))
-    tol = CellTolerance(_rule(default, where, fix) if default else Tolerance(), tuple(labels))
+    tol = CellTolerance(_rule(default, where, fix) if default else Tolerance(), tuple(labels),
+                        vary)
     if not tol.default.abs and not tol.default.rel and not any(
             t.abs or t.rel for _, t in tol.labels):
         raise ToleranceError(f"{where}: a tolerance of zero is an exact comparison; remove "
@@ -173,7 +222,7 @@ def compare_text(stored: str, got: str, tol: CellTolerance) -> list[str]:
                 f"  stored: {stored_masked!r}\n  got:    {got_masked!r}"]
     problems = []
     for k, (a, b, label) in enumerate(zip(stored_numbers, got_numbers, labels, strict=True)):
-        if a == b:
+        if a == b or label in tol.vary:
             continue
         x, y, rule = to_float(a), to_float(b), tol.for_label(label)
         if not rule.allows(x, y):
@@ -211,18 +260,57 @@ def _tolerant_compare(item, tol: CellTolerance):
     return compare
 
 
+def evaluate_checks(kernel, checks: list[str], timeout: float = 60.0) -> list[str]:
+    """Evaluate each check in the running kernel; return a line for each that is not true."""
+    expressions = {f"check{k}": f"bool({c})" for k, c in enumerate(checks)}
+    msg_id = kernel.kc.execute("", silent=True, store_history=False,
+                               user_expressions=expressions, allow_stdin=False)
+    while True:
+        reply = kernel.get_message(stream="shell", timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    results = reply["content"].get("user_expressions", {})
+    problems = []
+    for name, check in zip(expressions, checks, strict=True):
+        result = results.get(name, {})
+        if result.get("status") != "ok":
+            problems.append(f"check {check!r} raised {result.get('ename', '?')}: "
+                            f"{result.get('evalue', 'no result')}")
+        elif result.get("data", {}).get("text/plain") != "True":
+            problems.append(f"check {check!r} is false")
+    return problems
+
+
+def _checked_runtest(item, checks: list[str]):
+    """Return a runtest method that runs the cell as nbval does, then its checks."""
+    runtest = item.runtest
+
+    def run() -> None:
+        runtest()
+        problems = evaluate_checks(item.parent.kernel, checks)
+        if problems:
+            item.raise_cell_error("Cell checks failed (the cell's \"checks\" metadata)",
+                                  "\n".join(problems))
+
+    return run
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items) -> None:
-    """Give each nbval cell that declares a tolerance the tolerant comparison."""
+    """Give nbval cells their metadata's tolerant comparison and checks."""
     for item in items:
         cell = getattr(item, "cell", None)
         if cell is None or not hasattr(item, "compare_outputs"):
             continue
         where = f"{item.nodeid}"
-        tol = tolerance_of(cell.get("metadata", {}), where)
+        metadata = cell.get("metadata", {})
+        checks = checks_of(metadata, where)
+        if checks:
+            item.runtest = _checked_runtest(item, checks)
+        tol = tolerance_of(metadata, where)
         if tol is None:
             continue
-        if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+        if "nbval-ignore-output" in metadata.get("tags", []):
             raise ToleranceError(f"{where}: declares a tolerance and nbval-ignore-output; "
                                  "keep one")
         item.compare_outputs = _tolerant_compare(item, tol)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from tests_browser import lab
+from tools import lab
 
 OUT = lab.ROOT / "images" / "thumbnails"
 

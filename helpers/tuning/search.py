@@ -13,7 +13,7 @@ import numpy as np
 
 from helpers.data import MnistSplits
 from helpers.scratch import log_softmax
-from helpers.setup import DEFAULT_SEED, seed_everything
+from helpers.setup import DEFAULT_SEED, seed_everything, training_seed
 from helpers.tuning.config import (
     DEFAULTS,
     HYPERPARAMETERS,
@@ -197,7 +197,7 @@ def random_search(space: Mapping[str, Sequence[Any] | LogUniform], n_trials: int
         if n_trials > size:
             raise ValueError(f"n_trials={n_trials} is more than the {size} distinct "
                              "combinations in space; use grid_search, or lower n_trials.")
-    rng = random.Random(seed)
+    rng = random.Random(training_seed(seed))
     configs: list[Config] = []
     while len(configs) < n_trials:
         draw = {k: v.sample(rng) if isinstance(v, LogUniform) else v[rng.randrange(len(v))]

@@ -1,7 +1,8 @@
 """A pytest plugin for `make test-colab`: an nbval cell that wrote to stderr fails.
 
-`--nbval-lax` checks only errors and failed asserts; Colab's versions must also run every
-lesson without warnings, so any stderr stream of a cell fails that cell here.
+`--nbval-lax` checks only errors. Colab's versions must also run every lesson without
+warnings, so any stderr stream of a cell fails that cell here, and each cell's "checks"
+metadata (what it must satisfy) runs in its kernel after it, as under `make test`.
 """
 
 from __future__ import annotations
@@ -21,3 +22,28 @@ def pytest_runtest_makereport(item, call):
     if stderr:
         report.outcome = "failed"
         report.longrepr = "the cell wrote to stderr:\n" + "".join(stderr)[:3000]
+
+
+def _checks_module():
+    """Return tools/nbval_tolerance.py loaded by path (this run cannot import the checkout)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "nbval_tolerance.py"
+    spec = importlib.util.spec_from_file_location("lesson_checks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Run each cell's "checks" metadata in its kernel after it, as `make test` does."""
+    checks = _checks_module()
+    for item in items:
+        cell = getattr(item, "cell", None)
+        if cell is None or not hasattr(item, "compare_outputs"):
+            continue
+        found = checks.checks_of(cell.get("metadata", {}), item.nodeid)
+        if found:
+            item.runtest = checks._checked_runtest(item, found)

@@ -5,6 +5,8 @@ random token, throwaway config/runtime/data/settings/workspace dirs) over a temp
 the lessons, so a run in the browser never writes to the committed notebooks. `chromium()`
 launches /usr/bin/chromium headless with a fresh profile and lets through only requests to
 loopback. `Lesson` opens one notebook, clears and runs it, and reads what the page shows.
+Used by the browser tests (tests_browser/) and by tools.thumbnails; it lives here so that
+tools/ never imports tests_browser (tests/test_imports.py checks).
 """
 
 from __future__ import annotations

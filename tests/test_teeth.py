@@ -1,0 +1,112 @@
+"""The calibrated tolerances have teeth: a real regression that changes only numbers fails.
+
+Each case runs a lesson, cut after the cells it needs, with one deliberate mistake that leaves
+every printed word in place, under the project's nbval plugin (tolerances and checks from the
+cells' metadata). The regressed copy must fail, and at least one named cell must fail on a
+number beyond its tolerance, not on its words. The unchanged cut copy passes, so the failure
+is the regression's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+@dataclass(frozen=True)
+class Regression:
+    """A lesson with one deliberate mistake: code patched in or inserted, cells kept."""
+
+    name: str
+    lesson: str
+    last_cell: str  # the copy keeps the lesson up to the first code cell with this text
+    must_fail: tuple[str, ...]  # text of the code cells that must fail on a number
+    replace: tuple[str, str] | None = None  # (old, new) in one code cell's source
+    insert_after_setup: str | None = None  # a code cell run right after the setup cell
+
+
+REGRESSIONS = [
+    # Backpropagation with a wrong factor on one gradient: training still runs, every line
+    # still prints; the gradient check (finite differences against backprop) catches it.
+    Regression(
+        "04-wrong-gradient-factor", "04_training_from_scratch.ipynb",
+        last_cell="errors = gradient_check(tiny, x_tiny, y_tiny)",
+        must_fail=("errors = gradient_check(tiny, x_tiny, y_tiny)",),
+        insert_after_setup=(
+            "import helpers.scratch as scratch_module\n"
+            "right_backward = scratch_module.backward_pass\n"
+            "def wrong_backward(params, cache, y):\n"
+            "    grads = right_backward(params, cache, y)\n"
+            "    return {**grads, 'W1': 2 * grads['W1']}\n"
+            "scratch_module.backward_pass = wrong_backward"),
+    ),
+]
+
+
+def cut_copy(reg: Regression, regressed: bool) -> nbformat.NotebookNode:
+    """Return the lesson cut after ``reg.last_cell``, with the mistake if ``regressed``."""
+    nb = nbformat.read(NOTEBOOKS / reg.lesson, as_version=4)
+    end = next(k for k, c in enumerate(nb.cells)
+               if c.cell_type == "code" and reg.last_cell in c.source)
+    nb.cells = nb.cells[:end + 1]
+    if not regressed:
+        return nb
+    if reg.replace:
+        old, new = reg.replace
+        hits = [c for c in nb.cells if c.cell_type == "code" and old in c.source]
+        assert len(hits) == 1, f"{reg.name}: {old!r} is in {len(hits)} cells, not one"
+        hits[0].source = hits[0].source.replace(old, new)
+    if reg.insert_after_setup:
+        setup = next(k for k, c in enumerate(nb.cells) if "setup" in c.metadata.get("tags", []))
+        nb.cells.insert(setup + 1, nbformat.v4.new_code_cell(reg.insert_after_setup))
+    return nb
+
+
+def run_nbval(path: Path) -> subprocess.CompletedProcess:
+    """Run nbval with the project's plugin over one notebook; return the finished process."""
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+           "-o", "addopts=", "--rootdir", str(path.parent), "-p", "tools.nbval_tolerance",
+           "--nbval", "--nbval-current-env",
+           "--nbval-sanitize-with", str(ROOT / "tests" / "sanitize.cfg"), str(path)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=path.parent, env=env,
+                          timeout=900)
+
+
+def code_index(nb: nbformat.NotebookNode, text: str) -> int:
+    """Return nbval's number ("Cell N") of the first code cell containing ``text``."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    return next(k for k, c in enumerate(code) if text in c.source)
+
+
+@pytest.mark.parametrize("reg", REGRESSIONS, ids=[r.name for r in REGRESSIONS])
+def test_a_regression_that_moves_only_numbers_fails(reg, tmp_path):
+    clean = tmp_path / "clean.ipynb"
+    nbformat.write(cut_copy(reg, regressed=False), clean)
+    proc = run_nbval(clean)
+    assert proc.returncode == 0, f"the unchanged copy should pass:\n{proc.stdout[-3000:]}"
+
+    nb = cut_copy(reg, regressed=True)
+    path = tmp_path / "regressed.ipynb"
+    nbformat.write(nb, path)
+    proc = run_nbval(path)
+    assert proc.returncode == 1, f"{reg.name} passed nbval:\n{proc.stdout[-3000:]}"
+    report = proc.stdout
+    assert "the text differs beyond its numbers" not in report, \
+        f"{reg.name} changed printed words, not only numbers:\n{report[-3000:]}"
+    for text in reg.must_fail:
+        cell = f"Cell {code_index(nb, text)}"
+        failed = re.search(rf"_+ regressed\.ipynb::{cell} _+\n(.*?)(?=\n_{{5,}} |\Z)", report,
+                           re.S)
+        assert failed, f"{reg.name}: {cell} ({text!r}) did not fail:\n{report[-3000:]}"
+        assert "beyond its tolerance" in failed.group(1), failed.group(1)[-2000:]
