@@ -189,3 +189,27 @@ def test_an_exact_label_rule_wins_over_a_longer_word_that_contains_it():
     tol = tolerance_of({"tolerance": {"s": {"abs": 5}, "loss": {"rel": 0.01}}})
     assert tol.for_label("s").abs == 5
     assert tol.for_label("val_loss").rel == 0.01
+
+
+def test_one_bound_per_number_in_output_order():
+    tol = tolerance_of({"tolerance": {"each": [0.0, 0.01, 0.0001]}})
+    stored = [nbformat.v4.new_output("stream", name="stdout",
+                                     text="epoch 1 acc 0.95\nerr 0.0010\n")]
+
+    def got(acc: str, err: str) -> list:
+        return [nbformat.v4.new_output("stream", name="stdout",
+                                       text=f"epoch 1 acc {acc}\nerr {err}\n")]
+
+    assert compare_outputs(got("0.959", "0.0011"), stored, tol, ()) == []
+    assert compare_outputs(got("0.961", "0.0010"), stored, tol, ())  # beyond 0.01
+    assert compare_outputs(got("0.95", "0.0012"), stored, tol, ())  # beyond 0.0001
+    four = tolerance_of({"tolerance": {"each": [0.0, 0.01, 0.0001, 1.0]}})
+    assert "4 bounds but the cell prints 3" in " ".join(compare_outputs(
+        got("0.95", "0.0010"), stored, four, ()))
+
+
+@pytest.mark.parametrize("spec", [{"each": []}, {"each": [0.1, -1]}, {"each": [0.1], "abs": 1},
+                                  {"each": [0, 0]}, {"each": "0.1"}])
+def test_malformed_bounds_are_named(spec):
+    with pytest.raises(ToleranceError):
+        tolerance_of({"tolerance": spec})

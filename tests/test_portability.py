@@ -9,7 +9,14 @@ import nbformat
 import pytest
 
 from tools import portability
-from tools.nbval_tolerance import NUMBER, compare_text, split_numbers, to_float, tolerance_of
+from tools.nbval_tolerance import (
+    NUMBER,
+    compare_text,
+    split_numbers,
+    to_float,
+    tolerance_of,
+    vary_of,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -37,6 +44,7 @@ def stored_texts(cell) -> list[str]:
 
 
 CELLS = list(tolerant_cells())
+FACTOR = portability.series_factor(portability.load_record()["cells"])[0]
 IDS = [f"{lesson[:2]}-cell{k}" for lesson, k, _, _ in CELLS]
 
 
@@ -51,8 +59,10 @@ def test_every_tolerance_was_measured():
     for lesson, k, cell, _ in CELLS:
         entry = record.get(f"{lesson}::{portability.cell_key(cell)}")
         assert entry is not None, f"{lesson} code cell {k}: no measurement; make measure-portable"
-        assert cell.metadata["tolerance"] == portability.tolerance_for(entry), \
-            f"{lesson} code cell {k}: tolerance differs from its measurement; make calibrate"
+        want = portability.tolerance_for(entry, portability.printed(cell)[1], FACTOR,
+                                         vary_of(cell.metadata))
+        assert cell.metadata["tolerance"] == want, \
+            f"{lesson} code cell {k}: tolerance differs from its measurement; make tolerances"
 
 
 def test_every_measured_run_is_within_the_tolerances():
@@ -64,22 +74,24 @@ def test_every_measured_run_is_within_the_tolerances():
         _, stored, labels = portability.printed(cell)
         for name, numbers in entry["runs"].items():
             assert numbers is not None, f"{lesson} code cell {k}: words moved under {name}"
-            for a, b, label in zip(stored, numbers, labels, strict=True):
-                assert tol.for_label(label).allows(to_float(a), to_float(b)), \
+            for i, (a, b, label) in enumerate(zip(stored, numbers, labels, strict=True)):
+                if label in tol.vary:
+                    continue
+                assert tol.for_number(i, label).allows(to_float(a), to_float(b)), \
                     f"{lesson} code cell {k} under {name}: {label} {a} -> {b}"
                 checked += 1
     assert checked > 100
 
 
 def shifted(text: str, pick, change) -> list[str]:
-    """Return copies of ``text`` with one picked number changed each (picked by its label)."""
+    """Return copies of ``text`` with one picked number changed each (``pick(k, label, value)``)."""
     _, numbers, labels = split_numbers(text)
     copies, spans = [], []
     for line_start, line in _lines(text):
         spans += [(line_start + m.start(), line_start + m.end())
                   for m in NUMBER.finditer(line)]
-    for (start, end), number, label in zip(spans, numbers, labels, strict=True):
-        if pick(label, to_float(number)):
+    for k, ((start, end), number, label) in enumerate(zip(spans, numbers, labels, strict=True)):
+        if pick(k, label, to_float(number)):
             value = change(to_float(number))
             copies.append(text[:start] + f"{value:.6g}" + text[end:])
     return copies
@@ -96,19 +108,45 @@ def is_accuracy(label: str, value: float) -> bool:
     return "acc" in label.lower() and 0.5 < value < 100
 
 
-@pytest.mark.parametrize("lesson, k, cell, tol", CELLS, ids=IDS)
-def test_an_accuracy_moved_by_half_a_point_fails(lesson, k, cell, tol):
+def seed_moved(lesson: str, cell) -> set[int]:
+    """Return the positions of a cell's numbers that moved with the training seed."""
+    entry = portability.load_record()["cells"].get(f"{lesson}::{portability.cell_key(cell)}")
+    if entry is None:
+        return set()
+    stored = portability.printed(cell)[1]
+    return {n.index for n in portability.numbers_of(entry, stored) if n.sd > 0}
+
+
+def deterministic_texts(lesson, cell):
+    """Yield (text, numbers before it, positions that move with the seed) of a cell's texts."""
+    moved, start = seed_moved(lesson, cell), 0
     for text in stored_texts(cell):
-        for copy in shifted(text, is_accuracy, lambda v: v - (0.5 if v > 1 else 0.005)):
-            assert compare_text(text, copy, tol), f"{lesson} code cell {k} misses {copy!r}"
+        yield text, start, moved
+        start += len(split_numbers(text)[1])
+
+
+# Numbers that do not move with the seed (deterministic maths, float rounding) keep the tight
+# tolerance of the stand-ins: half a point of accuracy or a tenth of a loss fails. Numbers that
+# move with the seed get their bound from its spread; tests/test_teeth.py shows that real
+# regressions still fail them.
+@pytest.mark.parametrize("lesson, k, cell, tol", CELLS, ids=IDS)
+def test_a_deterministic_accuracy_moved_by_half_a_point_fails(lesson, k, cell, tol):
+    for text, start, moved in deterministic_texts(lesson, cell):
+        def pick(i, label, v, start=start, moved=moved):
+            return start + i not in moved and is_accuracy(label, v)
+
+        for copy in shifted(text, pick, lambda v: v - (0.5 if v > 1 else 0.005)):
+            assert compare_text(text, copy, tol, start), f"{lesson} code cell {k} misses {copy!r}"
 
 
 @pytest.mark.parametrize("lesson, k, cell, tol", CELLS, ids=IDS)
-def test_a_loss_moved_by_ten_percent_fails(lesson, k, cell, tol):
-    for text in stored_texts(cell):
-        for copy in shifted(text, lambda label, v: "loss" in label.lower() and v > 0,
-                            lambda v: v * 1.1):
-            assert compare_text(text, copy, tol), f"{lesson} code cell {k} misses {copy!r}"
+def test_a_deterministic_loss_moved_by_ten_percent_fails(lesson, k, cell, tol):
+    for text, start, moved in deterministic_texts(lesson, cell):
+        def pick(i, label, v, start=start, moved=moved):
+            return start + i not in moved and "loss" in label.lower() and v > 0
+
+        for copy in shifted(text, pick, lambda v: v * 1.1):
+            assert compare_text(text, copy, tol, start), f"{lesson} code cell {k} misses {copy!r}"
 
 
 @pytest.mark.parametrize("lesson, k, cell, tol", CELLS, ids=IDS)
@@ -138,13 +176,33 @@ def test_tolerances_round_up_to_two_significant_digits(x, expected):
     assert portability.nice_ceil(x) == pytest.approx(expected)
 
 
-def test_calibration_covers_twice_the_spread_with_a_relative_rule_for_losses():
+def test_calibration_covers_twice_the_machine_spread_and_a_multiple_of_the_seed_sd():
     entry = {"labels": ["epoch", "loss", "accuracy"],
-             "runs": {"stored:a": ["1", "0.100", "0.9800"], "one-core": ["1", "0.104", "0.9812"],
-                      "tf-1-thread": ["1", "0.099", "0.9795"]}}
-    tol = portability.tolerance_for(entry)
-    assert tol == {"abs": 0.0034, "loss": {"rel": 0.11}}  # 2 x 0.0017, 2 x 0.005 / 0.099
-    assert portability.tolerance_for({"labels": ["a"], "runs": {"x": ["1"], "y": ["1"]}}) is None
+             "runs": {"stored:a": ["1", "0.100", "0.9800"], "one-core": ["1", "0.104", "0.9800"],
+                      "seed-1@x": ["1", "0.100", "0.9810"], "seed-2@x": ["1", "0.100", "0.9790"]}}
+    tol = portability.tolerance_for(entry, factor=10.0)
+    # epoch never moves; the loss moved 0.004 on one core (x2); the accuracy has seed sd 0.001
+    assert tol == {"each": [0.0, 0.008, 0.01]}
+    assert portability.tolerance_for({"labels": ["a"], "runs": {"x": ["1"], "y": ["1"]}},
+                                     ["1"]) is None
+
+
+def test_the_seed_factor_follows_student_t_and_the_union_bound():
+    # two draws (stored + one seed) cannot bound anything; more draws and fewer numbers: less
+    assert portability.t_upper(0.025, 8) == pytest.approx(2.306, abs=1e-3)
+    assert portability.t_upper(0.005, 30) == pytest.approx(2.750, abs=1e-3)
+    wide, narrow = portability.seed_factor(5, 300), portability.seed_factor(9, 300)
+    assert wide > narrow > portability.seed_factor(9, 30) > 2 ** 0.5 * 2.576
+
+
+def test_seed_entries_shift_the_training_seeds_only():
+    entry = portability.pick(["seed-3"], [])[0]
+    assert entry.env == {"MNIST_NN_SEED_OFFSET": "3"} and entry.cpus is None
+    unseen = int(portability.UNSEEN.env["MNIST_NN_SEED_OFFSET"])
+    assert unseen > portability.CALIBRATION_SEEDS, "CI's seed offset must be one never measured"
+    measured = {name.split("@")[0] for cell in portability.load_record()["cells"].values()
+                for name in cell["runs"]}
+    assert portability.UNSEEN.name not in measured and f"seed-{unseen}" not in measured
 
 
 def test_unknown_matrix_entries_are_refused():

@@ -77,6 +77,13 @@ class CellTolerance:
     default: Tolerance
     labels: tuple[tuple[str, Tolerance], ...] = ()
     vary: frozenset[str] = frozenset()  # labels whose numbers are not compared (timings)
+    each: tuple[float, ...] | None = None  # one absolute bound per printed number, in order
+
+    def for_number(self, index: int, label: str) -> Tolerance:
+        """Return the rule for the cell's ``index``-th printed number (0-based), after ``label``."""
+        if self.each is not None:
+            return Tolerance(abs=self.each[index]) if index < len(self.each) else Tolerance()
+        return self.for_label(label)
 
     def for_label(self, label: str) -> Tolerance:
         """Return the tolerance for a number printed after the word ``label``."""
@@ -85,7 +92,11 @@ class CellTolerance:
 
     def describe(self) -> str:
         """Return a readable summary, e.g. ``abs 0.003; after "loss": rel 0.05``."""
-        parts = [self.default.describe()]
+        if self.each is not None:
+            moving = [b for b in self.each if b]
+            parts = [f"one bound per number, {len(moving)} of {len(self.each)} non-zero"]
+        else:
+            parts = [self.default.describe()]
         parts += [f'after "{word}": {tol.describe()}' for word, tol in self.labels]
         parts += [f'after "{word}": not compared' for word in sorted(self.vary)]
         return "; ".join(parts)
@@ -147,6 +158,17 @@ def tolerance_of(metadata: dict, where: str = "cell") -> CellTolerance | None:
            "(a default abs and/or rel, and optional rules for numbers after a word)")
     if not isinstance(spec, dict) or not spec:
         raise ToleranceError(f"{where}: tolerance metadata {spec!r} is not a mapping; {fix}")
+    if "each" in spec:
+        each = spec["each"]
+        if set(spec) != {"each"} or not isinstance(each, list) or not each or not all(
+                not isinstance(b, bool) and isinstance(b, int | float) and math.isfinite(b)
+                and b >= 0 for b in each):
+            raise ToleranceError(f'{where}: "each" must be the only key, a list with one bound '
+                                 f"(a number >= 0) per printed number; got {spec!r}")
+        if not any(each):
+            raise ToleranceError(f"{where}: a tolerance of zero is an exact comparison; remove "
+                                 f'the "{METADATA_KEY}" metadata instead')
+        return CellTolerance(Tolerance(), (), vary, tuple(float(b) for b in each))
     default = {k: v for k, v in spec.items() if k in ("abs", "rel")}
     labels = []
     for word, rule in spec.items():
@@ -211,8 +233,11 @@ def flatten(outputs: list, skip: tuple[str, ...], sanitize) -> dict[str, list]:
     return flat
 
 
-def compare_text(stored: str, got: str, tol: CellTolerance) -> list[str]:
-    """Return the differences between two texts under ``tol`` (an empty list if they agree)."""
+def compare_text(stored: str, got: str, tol: CellTolerance, start: int = 0) -> list[str]:
+    """Return the differences between two texts under ``tol`` (an empty list if they agree).
+
+    ``start`` is how many of the cell's numbers came before this text (for ``each`` bounds).
+    """
     if not isinstance(stored, str) or not isinstance(got, str):
         return [] if stored == got else [f"stored {stored!r} != got {got!r}"]
     stored_masked, stored_numbers, labels = split_numbers(stored)
@@ -224,7 +249,7 @@ def compare_text(stored: str, got: str, tol: CellTolerance) -> list[str]:
     for k, (a, b, label) in enumerate(zip(stored_numbers, got_numbers, labels, strict=True)):
         if a == b or label in tol.vary:
             continue
-        x, y, rule = to_float(a), to_float(b), tol.for_label(label)
+        x, y, rule = to_float(a), to_float(b), tol.for_number(start + k, label)
         if not rule.allows(x, y):
             problems.append(f"number {k + 1} ({label} {a}): got {b}, off by {abs(y - x):.3g}, "
                             f"beyond its tolerance ({rule.describe()})")
@@ -237,13 +262,17 @@ def compare_outputs(got: list, stored: list, tol: CellTolerance, skip: tuple[str
     new, ref = flatten(got, skip, sanitize), flatten(stored, skip, sanitize)
     if set(new) != set(ref):
         return [f"output fields differ: stored {sorted(ref)}, got {sorted(new)}"]
-    problems = []
-    for key in ref:
+    problems, start = [], 0
+    for key in sorted(ref):  # the order in which tools/portability.py counts the numbers
         if len(new[key]) != len(ref[key]):
             problems.append(f"{key}: {len(ref[key])} stored outputs, {len(new[key])} new ones")
             continue
         for a, b in zip(ref[key], new[key], strict=True):
-            problems += [f"{key}: {p}" for p in compare_text(a, b, tol)]
+            problems += [f"{key}: {p}" for p in compare_text(a, b, tol, start)]
+            start += len(split_numbers(a)[1]) if isinstance(a, str) else 0
+    if tol.each is not None and start != len(tol.each):
+        problems.append(f"the tolerance lists {len(tol.each)} bounds but the cell prints {start} "
+                        "numbers; run make tolerances")
     return problems
 
 

@@ -461,37 +461,19 @@ def numbers_of(entry: dict, stored: list[str], vary: frozenset[str] = frozenset(
     return out
 
 
-def is_relative(label: str, values: list[float]) -> bool:
-    """Return whether a label's numbers get a relative rule (losses, counts, percentages)."""
-    return any(w in label for w in LOSS_WORDS) or max(map(abs, values)) > 1.5
-
-
 def tolerance_for(entry: dict, stored: list[str] | None = None, factor: float = 0.0,
                   vary: frozenset[str] = frozenset()) -> dict | None:
     """Return the tolerance metadata that covers a cell's measured spread, or None if exact.
 
-    Each number needs ``factor`` times its seed sd, and at least MARGIN times its widest move
-    under the stand-ins. Numbers are grouped by label: losses, and labels whose numbers are
-    larger than 1.5 (counts, percentages), get a relative rule; the others an absolute one.
+    One absolute bound per printed number (``{"each": [...]}``, 0 for a number that never
+    moved): ``factor`` times its seed sd, and at least MARGIN times its widest move under the
+    stand-ins, rounded up to two significant digits.
     """
     if stored is None:
         stored = next(r for k, r in entry["runs"].items() if k.startswith("stored:"))
-    rules: dict[str, dict[str, float]] = {}
-    by_label: dict[str, list[Number]] = {}
-    for number in numbers_of(entry, stored, vary):
-        by_label.setdefault(number.label, []).append(number)
-    for label, numbers in by_label.items():
-        moving = [n for n in numbers if n.need(factor) > 0]
-        if not moving:
-            continue
-        if is_relative(label, [n.stored for n in numbers]) and all(n.stored for n in moving):
-            rules[label] = {"rel": nice_ceil(max(n.need(factor) / abs(n.stored)
-                                                 for n in moving))}
-        else:
-            rules[label] = {"abs": nice_ceil(max(n.need(factor) for n in moving))}
-    tol: dict = dict(rules.pop("", {}))
-    tol.update(sorted(rules.items()))
-    return tol or None
+    needs = {n.index: n.need(factor) for n in numbers_of(entry, stored, vary)}
+    each = [nice_ceil(needs[i]) if needs.get(i, 0.0) > 0 else 0.0 for i in range(len(stored))]
+    return {"each": each} if any(each) else None
 
 
 def calibration_cells(record: dict):
@@ -573,7 +555,7 @@ def number_rows(record: dict, factor: float) -> dict[str, list[str]]:
         for number in numbers_of(entry, printed(cell)[1], vary_of(cell.metadata)):
             if not number.need(factor):
                 continue
-            rule = tol.for_label(number.label) if tol else None
+            rule = tol.for_number(number.index, number.label) if tol else None
             bound = max(rule.abs, rule.rel * abs(number.stored)) if rule else 0.0
             kind = "seed" if number.sd else "machine"
             rows.setdefault(path.name, []).append(
