@@ -38,7 +38,6 @@ from typing import Any
 
 from helpers import validate
 from helpers.data import MNIST_ENV
-from helpers.setup import training_seed
 
 ENV_ID = "KERASTUNER_TUNER_ID"
 ENV_IP = "KERASTUNER_ORACLE_IP"
@@ -143,7 +142,7 @@ def make_tuner(search: Search, directory: str | os.PathLike[str]) -> Any:
                               ended.score, seconds), flush=True)
 
     tuner = Reporting(build_model, objective="val_accuracy", max_trials=search.trials,
-                   seed=training_seed(search.seed), directory=str(directory), project_name=PROJECT,
+                   seed=search.seed, directory=str(directory), project_name=PROJECT,
                    overwrite=True)
     return tensorboard_optional(tuner)
 

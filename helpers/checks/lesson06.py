@@ -70,7 +70,7 @@ def chosen_lr(answer: Any, rows: Any) -> Feedback:
         runs.setdefault(float(r["lr"]), []).append(float(r["val_accuracy"]))
     if min(len(v) for v in runs.values()) < 2:
         return malformed("these rows have one run per learning rate; pass lr_rows, the sweep "
-                         "with seeds=(42, 43, 44), so that you can see the noise.")
+                         "with seeds=(42, 142, 242), so that you can see the noise.")
     match = [v for v in runs if np.isclose(v, lr, rtol=1e-6)]
     if not match:
         return malformed(f"{lr:g} is not one of the swept learning rates {values}.")
