@@ -461,15 +461,18 @@ def dead_fraction(outputs: Sequence[Any]) -> np.ndarray:
     """Return, per layer, the fraction of units that output exactly 0 for every input.
 
     ``outputs`` is a list of (N, units) arrays, e.g. from :func:`hidden_outputs`. A ReLU
-    unit that is 0 for every image also has gradient 0 for every image: it is "dead".
+    unit that is 0 for every image also has gradient 0 for every image: it is "dead". The
+    units of a diverged network output NaN and never fire either: they count as dead.
     """
     if isinstance(outputs, np.ndarray) or not isinstance(outputs, Sequence) or not outputs:
         raise ValueError("outputs must be a non-empty list of (N, units) arrays, one per layer.")
     fractions = []
     for k, out in enumerate(outputs):
-        a = _values(out, f"outputs[{k}]")
+        a = validate.real_array(out, f"outputs[{k}]", dtype=np.float64, used_by="activations",
+                                finite=False)
         if a.ndim != 2 or a.shape[0] == 0:
             raise ValueError(f"outputs[{k}] must have shape (N, units) with N >= 1, got "
                              f"{a.shape}.")
-        fractions.append(float(np.mean(np.all(a == 0.0, axis=0))))
+        silent = (a == 0.0) | np.isnan(a)
+        fractions.append(float(np.mean(np.all(silent, axis=0))))
     return np.array(fractions)

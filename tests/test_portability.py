@@ -44,7 +44,7 @@ def stored_texts(cell) -> list[str]:
 
 
 CELLS = list(tolerant_cells())
-FACTOR = portability.series_factor(portability.load_record()["cells"])[0]
+COMPARED = portability.series_factor(portability.load_record()["cells"])[2]
 IDS = [f"{lesson[:2]}-cell{k}" for lesson, k, _, _ in CELLS]
 
 
@@ -59,7 +59,7 @@ def test_every_tolerance_was_measured():
     for lesson, k, cell, _ in CELLS:
         entry = record.get(f"{lesson}::{portability.cell_key(cell)}")
         assert entry is not None, f"{lesson} code cell {k}: no measurement; make measure-portable"
-        want = portability.tolerance_for(entry, portability.printed(cell)[1], FACTOR,
+        want = portability.tolerance_for(entry, portability.printed(cell)[1], COMPARED,
                                          vary_of(cell.metadata))
         assert cell.metadata["tolerance"] == want, \
             f"{lesson} code cell {k}: tolerance differs from its measurement; make tolerances"
@@ -180,9 +180,12 @@ def test_calibration_covers_twice_the_machine_spread_and_a_multiple_of_the_seed_
     entry = {"labels": ["epoch", "loss", "accuracy"],
              "runs": {"stored:a": ["1", "0.100", "0.9800"], "one-core": ["1", "0.104", "0.9800"],
                       "seed-1@x": ["1", "0.100", "0.9810"], "seed-2@x": ["1", "0.100", "0.9790"]}}
-    tol = portability.tolerance_for(entry, factor=10.0)
+    tol = portability.tolerance_for(entry, compared=1)
     # epoch never moves; the loss moved 0.004 on one core (x2); the accuracy has seed sd 0.001
-    assert tol == {"each": [0.0, 0.008, 0.01]}
+    # over 3 draws: k = sqrt(2) t(2 dof, 0.5% two-sided) = 14.07
+    k = portability.seed_factor(3, 1)
+    assert k == pytest.approx(2 ** 0.5 * 9.925, abs=0.01)
+    assert tol == {"each": [0.0, 0.008, portability.nice_ceil(k * 0.001)]}
     assert portability.tolerance_for({"labels": ["a"], "runs": {"x": ["1"], "y": ["1"]}},
                                      ["1"]) is None
 

@@ -359,8 +359,12 @@ def measure(entries: list[Entry], jobs: int) -> int:
                                           stderr=subprocess.STDOUT)
 
     start = time.perf_counter()
+    # The lessons as they are now: a commit of the work tree, or HEAD's commit id if it is clean
+    # (resolved here, not when the runs end: a commit made meanwhile must not change the keys).
     rev = subprocess.run(["git", "stash", "create"], cwd=ROOT, capture_output=True,
-                         text=True).stdout.strip() or "HEAD"  # the lessons as they are now
+                         text=True).stdout.strip() or subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+        check=True).stdout.strip()
     with ThreadPoolExecutor(jobs) as pool:
         results = list(pool.map(run, entries))
     for entry, code in results:
@@ -441,9 +445,13 @@ class Number:
         """Return the widest move under the stand-ins for other machines."""
         return max(self.machines) - min(self.machines)
 
-    def need(self, factor: float) -> float:
-        """Return the absolute tolerance this number needs (0 if it never moved)."""
-        return max(factor * self.sd, MARGIN * self.machine_range)
+    def need(self, compared: int) -> float:
+        """Return the absolute tolerance this number needs (0 if it never moved).
+
+        ``compared`` is how many numbers of the series move with the seed (see seed_factor).
+        """
+        seed = seed_factor(len(self.seeds), compared) * self.sd if self.sd else 0.0
+        return max(seed, MARGIN * self.machine_range)
 
 
 def numbers_of(entry: dict, stored: list[str], vary: frozenset[str] = frozenset()) -> list[Number]:
@@ -461,17 +469,17 @@ def numbers_of(entry: dict, stored: list[str], vary: frozenset[str] = frozenset(
     return out
 
 
-def tolerance_for(entry: dict, stored: list[str] | None = None, factor: float = 0.0,
+def tolerance_for(entry: dict, stored: list[str] | None = None, compared: int = 1,
                   vary: frozenset[str] = frozenset()) -> dict | None:
     """Return the tolerance metadata that covers a cell's measured spread, or None if exact.
 
     One absolute bound per printed number (``{"each": [...]}``, 0 for a number that never
-    moved): ``factor`` times its seed sd, and at least MARGIN times its widest move under the
-    stand-ins, rounded up to two significant digits.
+    moved): seed_factor(its draws, ``compared``) times its seed sd, and at least MARGIN times
+    its widest move under the stand-ins, rounded up to two significant digits.
     """
     if stored is None:
         stored = next(r for k, r in entry["runs"].items() if k.startswith("stored:"))
-    needs = {n.index: n.need(factor) for n in numbers_of(entry, stored, vary)}
+    needs = {n.index: n.need(compared) for n in numbers_of(entry, stored, vary)}
     each = [nice_ceil(needs[i]) if needs.get(i, 0.0) > 0 else 0.0 for i in range(len(stored))]
     return {"each": each} if any(each) else None
 
@@ -488,7 +496,7 @@ def calibration_cells(record: dict):
 
 
 def series_factor(record: dict) -> tuple[float, int, int]:
-    """Return (factor, seed draws, numbers that move with the seed) for the whole series."""
+    """Return (factor at the fewest draws, fewest draws, numbers that move with the seed)."""
     moving, draws = 0, []
     for _, _, cell, entry in calibration_cells(record):
         if any(r is None for r in entry["runs"].values()):
@@ -507,9 +515,10 @@ def calibrate() -> int:
     """Write each code cell's tolerance metadata from the record; keep outputs untouched."""
     record = load_record()["cells"]
     factor, n, moving = series_factor(record)
-    print(f"{moving} numbers move with the seed ({n} draws each): tolerance {factor:.2f} sd "
-          f"(each fails with probability <= {(1 - PASS_PROBABILITY) / max(moving, 1):.1e}, "
-          f"so the series passes an unseen seed with probability >= {PASS_PROBABILITY:.0%})")
+    print(f"{moving} numbers move with the seed (at least {n} draws each): tolerance up to "
+          f"{factor:.2f} sd (each fails with probability <= "
+          f"{(1 - PASS_PROBABILITY) / max(moving, 1):.1e}, so the series passes an unseen "
+          f"seed with probability >= {PASS_PROBABILITY:.0%})")
     changed = 0
     for path in lessons():
         nb = nbformat.read(path, as_version=4)
@@ -521,7 +530,7 @@ def calibrate() -> int:
                 print(f"{path.name} cell {entry['cell']}: its words move between runs; "
                       "change what it prints (no tolerance can cover that)")
                 continue
-            want = tolerance_for(entry, printed(cell)[1], factor, vary_of(cell.metadata))
+            want = tolerance_for(entry, printed(cell)[1], moving, vary_of(cell.metadata))
             if cell.metadata.get(METADATA_KEY) != want:
                 changed += 1
                 if want is None:
@@ -543,7 +552,7 @@ def describe(tol: dict | None) -> str:
     return "; ".join(parts)
 
 
-def number_rows(record: dict, factor: float) -> dict[str, list[str]]:
+def number_rows(record: dict, compared: int) -> dict[str, list[str]]:
     """Return, per lesson, a table row for every compared number that moved in any run."""
     from tools.nbval_tolerance import tolerance_of
 
@@ -553,11 +562,11 @@ def number_rows(record: dict, factor: float) -> dict[str, list[str]]:
             continue
         tol = tolerance_of(cell.metadata)
         for number in numbers_of(entry, printed(cell)[1], vary_of(cell.metadata)):
-            if not number.need(factor):
+            if not number.need(compared):
                 continue
             rule = tol.for_number(number.index, number.label) if tol else None
             bound = max(rule.abs, rule.rel * abs(number.stored)) if rule else 0.0
-            kind = "seed" if number.sd else "machine"
+            kind = f"seed ({len(number.seeds)} draws)" if number.sd else "machine"
             rows.setdefault(path.name, []).append(
                 f"| {k} | {number.index + 1} {number.label} | {number.stored:g} | "
                 f"{statistics.mean(number.seeds):.4g} | {number.sd:.2g} | "
@@ -580,17 +589,19 @@ def write_report() -> int:
              "seed shifted by K (`MNIST_NN_SEED_OFFSET=K`, which learners never see), and under "
              "stand-ins for other machines (one core, other OpenBLAS kernels, another TensorFlow "
              "thread count).", "",
-             f"A number that moves with the seed gets a tolerance of **{factor:.2f} standard "
-             f"deviations** of its seed spread ({moving} such numbers in the series, {n} draws "
-             "each, the stored one included). A run under an unseen seed and the stored run are "
-             "two draws, so their difference has sd sqrt(2) sigma, and sigma is estimated from "
-             f"{n} draws: the factor is sqrt(2) times Student's t quantile with {n - 1} degrees of "
-             f"freedom for a two-sided tail of {1 - PASS_PROBABILITY:.0%} / {moving} per number. "
-             "By the union bound (which holds however the numbers are correlated) the whole "
-             f"series then passes under an unseen seed with probability at least "
-             f"{PASS_PROBABILITY:.0%}. Deterministic maths (numbers that never move with the "
-             f"seed) keeps {MARGIN:g} times its widest move under the stand-ins. Every tolerance "
-             "is also at least that, and is rounded up to two significant digits.", "",
+             "A number that moves with the seed gets a tolerance of k standard deviations of "
+             f"its seed spread, where k follows from its number of draws n (the stored one "
+             "included): a run under an unseen seed and the stored run are two draws, so their "
+             "difference has sd sqrt(2) sigma, and sigma is estimated from n draws; k is sqrt(2) "
+             "times Student's t quantile with n - 1 degrees of freedom for a two-sided tail of "
+             f"{1 - PASS_PROBABILITY:.0%} / {moving}, {moving} being the numbers of the series "
+             "that move with the seed. By the union bound (which holds however the numbers are "
+             "correlated) the whole series then passes under an unseen seed with probability at "
+             f"least {PASS_PROBABILITY:.0%}. With {n} draws, the fewest here, k = {factor:.2f}; "
+             f"{', '.join(f'with {d} draws k = {seed_factor(d, moving):.2f}' for d in (9, 12))}. "
+             f"Deterministic maths (numbers that never move with the seed) keeps {MARGIN:g} times "
+             "its widest move under the stand-ins. Every tolerance is also at least that, and is "
+             "rounded up to two significant digits.", "",
              "Runs measured (entry@cpu family.model-vector units), besides the stored outputs of "
              "every version of each cell measured:", ""]
     lines += [f"- `{name}`" for name in runs]
@@ -599,7 +610,7 @@ def write_report() -> int:
               "the stored value; the mean and standard deviation over the seed draws; the widest "
               "move under the stand-ins; what sets its tolerance; the tolerance (absolute, as "
               "applied to the stored value).", ""]
-    for lesson, rows in number_rows(record, factor).items():
+    for lesson, rows in number_rows(record, moving).items():
         lines += [f"### {lesson}", "",
                   "| cell | number | stored | seed mean | seed sd | machine move | from | "
                   "tolerance |", "|--:|:--|--:|--:|--:|--:|:--|--:|", *rows, ""]
@@ -631,7 +642,8 @@ def main(argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["test", "measure", "calibrate", "report",
                                             "observe", "_execute"])
-    parser.add_argument("entries", nargs="*", help="matrix entries (default: the CI matrix)")
+    parser.add_argument("entries", nargs="*", help="matrix entries, before any --lessons "
+                        "(default: the CI matrix)")
     parser.add_argument("--jobs", type=int, default=2, help="entries run at once (default 2)")
     parser.add_argument("--dir", type=Path, help="observe: the folder of executed copies")
     parser.add_argument("--rev", help="observe: the git revision the copies were run from")
