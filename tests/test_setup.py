@@ -8,7 +8,8 @@ import pytest
 from helpers import setup
 
 CLEAN_ENV = {k: v for k, v in os.environ.items()
-             if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND")}
+             if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND",
+                          setup.SEED_OFFSET_ENV)}
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:

@@ -268,8 +268,8 @@ def run_cell_in(py: Path, sandbox: dict, repository: str) -> dict:
     cell = cell.replace(f"git+{REPO_URL}@", f"git+file://localhost{repository}@")
     path = sandbox["tmp"] / f"cell-{py.parent.parent.name}.py"
     path.write_text(cell)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "PIP_", "VIRTUAL_ENV", "COV"))}
+    env = {k: v for k, v in os.environ.items()  # the seeds as written (no MNIST_NN_SEED_OFFSET)
+           if not k.startswith(("PYTHON", "PIP_", "VIRTUAL_ENV", "COV", "MNIST_NN_SEED"))}
     env.update(
         PYTHONNOUSERSITE="1",
         PIP_NO_INDEX="1",  # offline: every dependency must already be there
