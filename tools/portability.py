@@ -22,6 +22,7 @@ tolerance covers every value seen, whichever of them is the stored one.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import math
@@ -50,7 +51,6 @@ SANITIZE = ROOT / "tests" / "sanitize.cfg"
 MARGIN = 2.0  # a tolerance is twice the widest spread measured, rounded up to 2 digits
 SKIP = ("metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
         "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg")
-LOSS_WORDS = ("loss",)  # numbers after these words get their own, relative, rule
 
 
 @dataclass(frozen=True)
@@ -412,6 +412,7 @@ def t_upper(p: float, dof: int) -> float:
     return high
 
 
+@functools.cache  # called once per number; the quantile takes a moment to compute
 def seed_factor(n_seeds: int, compared: int) -> float:
     """Return k such that |new - stored| <= k * sd holds for every one of ``compared`` numbers.
 
