@@ -488,10 +488,11 @@ def test_keras_tuner_search_rows(tiny: data.MnistSplits, tmp_path: object,
     assert capsys.readouterr().out == ""
     rows = tuning.tuner_rows(tuner)
     assert len(rows) == 2
-    assert rows[0]["val_accuracy"] >= rows[1]["val_accuracy"] > 0.3  # chance is 0.1
+    assert min(r["val_accuracy"] for r in rows) > 0.3  # chance is 0.1
     assert set(rows[0]) == {"trial", "units", "lr", "val_accuracy"}
-    assert sorted(r["trial"] for r in rows) == [1, 2]
-    assert len(tuning.tuner_rows(tuner, num_trials=1)) == 1
+    assert [r["trial"] for r in rows] == [1, 2]  # in the order they ran, whatever they scored
+    top = tuning.tuner_rows(tuner, num_trials=1)
+    assert top == [tuning.best(rows)]
     lines = tuning.format_table(rows).splitlines()
     assert lines[0].split()[0] == "trial" and lines[0].split()[-1] == "val_accuracy"
     with pytest.raises(ValueError, match="num_trials"):

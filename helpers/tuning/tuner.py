@@ -9,9 +9,10 @@ from helpers.tuning.config import Row, _check_positive_int
 
 
 def tuner_rows(tuner: Any, num_trials: int | None = None) -> list[Row]:
-    """Return a KerasTuner tuner's trials as rows (best first): trial, values, val_accuracy.
+    """Return a KerasTuner tuner's trials as rows in the order they ran: trial, values, score.
 
-    ``val_accuracy`` is the tuner's score: the best epoch's validation accuracy.
+    ``val_accuracy`` is the tuner's score: the best epoch's validation accuracy. With
+    ``num_trials``, only the best that many, still in the order they ran (``best`` picks one).
     """
     if not hasattr(tuner, "oracle"):
         raise TypeError(f"tuner must be a KerasTuner tuner (e.g. keras_tuner.RandomSearch), "
@@ -26,7 +27,7 @@ def tuner_rows(tuner: Any, num_trials: int | None = None) -> list[Row]:
             continue
         rows.append({"trial": int(trial.trial_id) + 1, **trial.hyperparameters.values,
                      "val_accuracy": float(trial.score)})
-    return rows
+    return sorted(rows, key=lambda row: row["trial"])
 
 
 def tensorboard_optional(tuner: Any) -> Any:
