@@ -124,3 +124,26 @@ def test_is_stub_knows_the_template_placeholder_only():
 def test_check_choice_names_its_options_when_not_told_what_the_answer_is():
     feedback = check_choice(None, "b", options=["a", "b", "c", "d"])
     assert "your choice (a, b, c or d)" in feedback.message
+
+
+def test_uses_finds_a_function_by_name_module_attribute_or_closure():
+    import helpers.activations as act_module
+    from helpers.checks._core import uses
+
+    target = act_module.softmax
+    assert uses(target, [target]) is target
+    assert uses(lambda z: act_module.softmax(z), [target]) is target  # a closure's module
+
+    def outer():
+        from helpers import activations as act
+
+        return lambda z: act.softmax(z)
+
+    assert uses(outer(), [target]) is target
+
+    def own_softmax(z):
+        return np.exp(z) / np.exp(z).sum()
+
+    assert uses(lambda z: own_softmax(z), [target]) is None
+    assert uses(np.exp, [target]) is None
+    assert uses("softmax", [target]) is None

@@ -228,3 +228,56 @@ def test_most_atypical_bad_data(train):
         check.most_atypical(..., x_train, y_train, -1, 3)
     with pytest.raises(ValueError, match="non-empty numeric"):
         check.most_atypical(..., x_train[0, 0], y_train, 3, 3)
+
+
+# --- review 2026-12-05: correct alternatives and plausible wrong answers ---------------------
+
+def test_count_digit_alternatives_and_wrong_answers(test, train):
+    _, y_test = test
+    _, y_train = train
+    for answer in (list(y_test).count(7), np.bincount(y_test)[7], np.sum(y_test == 7),
+                   len(y_test[y_test == 7])):
+        assert check.count_digit(answer, y_test, 7).ok, answer
+    fb = check.count_digit(int((y_train == 7).sum()), y_test, 7)  # counted in the training set
+    assert fb.kind == "wrong" and "too large" in fb.message
+
+
+def test_most_ink_alternatives_and_wrong_answers(train):
+    x_train, _ = train
+    best = int(np.argmax(x_train.sum(axis=(1, 2))))
+    assert check.most_ink(int(np.argmax((x_train / 255).sum(axis=(1, 2)))), x_train).ok
+    assert check.most_ink(int(np.argmax(x_train.astype(np.float32).mean(axis=(1, 2)))),
+                          x_train).ok  # the mean has the same order
+    wrapped = int(np.argmax(x_train.sum(axis=(1, 2), dtype=np.uint8)))  # uint8 wraps around
+    assert wrapped != best
+    fb = check.most_ink(wrapped, x_train)
+    assert fb.kind == "wrong" and "another image has" in fb.message
+    fb = check.most_ink(int(np.argmax(x_train.max(axis=(1, 2)))), x_train)  # the darkest pixel
+    assert fb.kind == "wrong" and "Hint" in fb.message
+
+
+def test_ink_per_digit_alternatives_and_wrong_answers(train):
+    x_train, y_train = train
+    answer = solution_ink(x_train, y_train)
+    ink = x_train.sum(axis=(1, 2)) / 255
+    assert check.ink_per_digit(np.bincount(y_train, weights=ink) / np.bincount(y_train),
+                               x_train, y_train).ok
+    assert check.ink_per_digit(answer.astype(np.float32), x_train, y_train).ok
+    fb = check.ink_per_digit(answer / 784, x_train, y_train)  # the mean pixel, not the ink
+    assert fb.kind == "wrong" and "mean pixel values" in fb.message
+    median = np.array([np.median(ink[y_train == d]) for d in range(10)])
+    fb = check.ink_per_digit(median, x_train, y_train)
+    assert fb.kind == "wrong" and "average those sums" in fb.message
+
+
+def test_most_atypical_alternatives_and_wrong_answers(train):
+    x_train, y_train = train
+    idx = np.flatnonzero(y_train == 3)
+    pixels = x_train[idx].reshape(len(idx), -1).astype(np.float64)
+    squared = ((pixels - pixels.mean(axis=0)) ** 2).sum(axis=1)  # the same order
+    assert check.most_atypical(idx[np.argpartition(-squared, 8)[:8]], x_train, y_train, 3, 8).ok
+    raw = x_train[idx].reshape(len(idx), -1)
+    mean_u8 = raw.mean(axis=0).astype(np.uint8)
+    wrapped = np.linalg.norm((raw - mean_u8).astype(np.float64), axis=1)  # uint8 wraps around
+    fb = check.most_atypical(idx[np.argsort(wrapped)[::-1][:8]], x_train, y_train, 3, 8)
+    assert fb.kind == "wrong" and "float pixels" in fb.message

@@ -149,3 +149,64 @@ def test_dense_layer_unanswered():
     assert _kind(check.dense_layer(dense_relu)) == "unanswered"
     assert _kind(check.dense_layer(with_pass)) == "unanswered"
     assert _kind(check.dense_layer(...)) == "unanswered"
+
+
+# --- review 2026-12-05: correct alternatives and plausible wrong answers ---------------------
+
+@pytest.mark.parametrize("answer", [0.52, 0.525, 0.5250, 0.52498, np.float64(0.52)])
+def test_neuron_output_accepts_any_rounding_to_two_or_more_decimals(answer):
+    # Judged wrongly before (review C4): 0.52, y to two decimals, was "too small".
+    fb = check.neuron_output(answer)
+    assert _kind(fb) == "right", fb.message
+
+
+def test_neuron_output_rounded_answer_says_it_is_rounded_and_the_exact_answer_stays_as_it_was():
+    fb = check.neuron_output(0.52)
+    assert fb.message == "✅ Correct, rounded: y = sigmoid(0.1) = 0.524979, 0.52 to two decimals."
+    exact = float(1 / (1 + np.exp(-(np.array([0.2, -0.4, 0.1]) @ np.array([1.0, 0.5, -2.0])
+                                    + 0.3))))
+    assert check.neuron_output(exact).message == "✅ Correct: the neuron's output y is 0.524979."
+
+
+@pytest.mark.parametrize(("answer", "says"), [
+    (0.5, "rounded to one decimal"),  # too coarse: sigmoid(0) is 0.5 too
+    (0.53, "too large"),  # rounded the wrong way
+    (0.45, "without the bias"),  # sigmoid(w . x)
+    (0.475, "sign in the exponent"),  # 1 / (1 + exp(z))
+    (0.1, "z = w . x + b"),  # no activation
+])
+def test_neuron_output_names_the_mistake(answer, says):
+    fb = check.neuron_output(answer)
+    assert _kind(fb) == "wrong" and says in fb.message, fb.message
+
+
+@pytest.mark.parametrize("dense_relu", [
+    lambda x, W, b: np.clip(x @ W + b, 0, None),
+    lambda x, W, b: (x @ W + b) * (x @ W + b > 0),
+    lambda x, W, b: np.where(np.dot(x, W) + b > 0, np.dot(x, W) + b, 0.0),
+    lambda x, W, b: np.matmul(x, W).__add__(b).clip(min=0),
+])
+def test_dense_layer_accepts_other_ways_to_write_it(dense_relu):
+    assert _kind(check.dense_layer(dense_relu)) == "right"
+
+
+@pytest.mark.parametrize(("dense_relu", "says"), [
+    (lambda x, W, b: np.max(x @ W + b, 0), "np.max(z, 0) takes the largest value"),
+    (lambda x, W, b: np.maximum(x @ W, 0) + b, "bias after the ReLU"),
+    (lambda x, W, b: np.maximum(x @ W, 0), "leaves out the bias"),
+    (lambda x, W, b: x @ W + b, "without the ReLU"),
+])
+def test_dense_layer_names_the_mistake(dense_relu, says):
+    fb = check.dense_layer(dense_relu)
+    assert _kind(fb) == "wrong" and says in fb.message, fb.message
+
+
+@pytest.mark.parametrize("answer", [(32, 64), np.array([32, 64]).tolist()])
+def test_layer_output_shape_alternatives(answer):
+    assert check.layer_output_shape(answer).ok
+
+
+def test_param_count_alternative_and_near_misses():
+    assert check.param_count(sum((i + 1) * o for i, o in [(784, 256), (256, 64), (64, 10)])).ok
+    fb = check.param_count(218_058 - 10)  # the output layer's biases forgotten
+    assert _kind(fb) == "wrong" and "too small" in fb.message

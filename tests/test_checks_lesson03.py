@@ -108,7 +108,8 @@ def test_stable_softmax_naive_is_wrong_without_warnings():
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a RuntimeWarning escaping would raise here
             fb = check.stable_softmax(softmax_naive)
-    assert fb.kind == "wrong" and "overflows" in fb.message and "z.max()" in fb.message
+    assert fb.kind == "wrong" and "overflows" in fb.message
+    assert "z.max(axis=-1, keepdims=True)" in fb.message  # the per-row max from the first hint
     assert err.getvalue() == ""
 
 
@@ -178,3 +179,111 @@ def test_raise_not_implemented_is_unanswered(fn):
 
     for answer in (todo, todo_call):
         assert fn(answer).kind == "unanswered"
+
+
+# --- review 2026-12-05: correct alternatives and plausible wrong answers ---------------------
+
+def softmax(z):
+    """A learner's own helper, defined in their notebook: using it is allowed."""
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_logsumexp(z):
+    m = z.max(axis=-1, keepdims=True)
+    return np.exp(z - m - np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))
+
+
+@pytest.mark.parametrize("fn", [
+    softmax, lambda z: softmax(z), softmax_logsumexp,
+    lambda z: (e := np.exp(z - z.max(-1)[..., None])) / e.sum(-1)[..., None],
+])
+def test_stable_softmax_accepts_other_stable_forms(fn):
+    fb = check.stable_softmax(fn)
+    assert fb.kind == "right", fb.message
+
+
+def test_stable_softmax_refuses_the_forbidden_library_softmax():
+    # Judged wrongly before (review C3): the exercise says "Do not call act.softmax".
+    from helpers import activations as act
+
+    for fn in (lambda z: act.softmax(z), act.softmax, lambda z: act.softmax(z, axis=-1)):
+        fb = check.stable_softmax(fn)
+        assert fb.kind == "wrong" and "uses act.softmax" in fb.message, fb.message
+        assert "write it yourself" in fb.message
+
+
+def test_stable_softmax_names_the_global_max_that_its_first_hint_used_to_suggest():
+    # Review C3: the hint said "z - z.max()", and the same check then rejected that on a batch
+    # with "rows sum to [nan, 1.0]". Now the hint names the per-row max, and a global max is
+    # named as the problem.
+    def global_max(z):
+        e = np.exp(z - z.max())
+        return e / e.sum(axis=-1, keepdims=True)
+
+    fb = check.stable_softmax(global_max)
+    assert fb.kind == "wrong", fb.message
+    assert "largest logit of the whole batch" in fb.message and "0 / 0 = nan" in fb.message
+    assert "z.max(axis=-1, keepdims=True)" in fb.message
+
+
+def test_stable_softmax_wrong_axis():
+    def columns(z):
+        e = np.exp(z - z.max(axis=0, keepdims=True))
+        return e / e.sum(axis=0, keepdims=True)
+
+    fb = check.stable_softmax(columns)
+    assert fb.kind == "wrong" and "each row" in fb.message and "last axis" in fb.message
+
+
+@pytest.mark.parametrize("rounded", [1e-6, 9.5e-7, 9.54e-7, 9.537e-7, 9.5367e-7])
+def test_sigmoid_chain_accepts_every_rounding(rounded):
+    assert check.sigmoid_chain(rounded).kind == "right"
+
+
+def test_sigmoid_chain_rejects_a_cut_off_value_it_called_rounded():
+    # Judged wrongly before (review C5): 9e-7 was "Correct, rounded"; 9.54e-7 rounds to 1e-6.
+    fb = check.sigmoid_chain(9e-7)
+    assert fb.kind == "wrong" and "instead of rounding" in fb.message and "1e-06" in fb.message
+
+
+@pytest.mark.parametrize(("answer", "says"), [
+    (0.25 ** 9, "nine factors"), (0.5 ** 10, "not its derivative"),
+    (0.25, "one layer"), (2.5, "added"), (0.25 * 10, "added"),
+])
+def test_sigmoid_chain_names_the_mistake(answer, says):
+    fb = check.sigmoid_chain(answer)
+    assert fb.kind == "wrong" and says in fb.message, fb.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: np.where(x > 0, x, np.expm1(x)),
+    lambda x: np.where(x >= 0, x, np.exp(x) - 1),  # the same at 0: exp(0) - 1 = 0
+    lambda x: np.maximum(x, 0) + np.minimum(np.exp(np.minimum(x, 0)) - 1, 0),
+])
+def test_elu_alternatives(fn):
+    assert check.elu(fn).kind == "right"
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: np.exp(x) - 1,  # the negative piece everywhere
+    lambda x: np.where(x > 0, x, np.exp(x)),  # forgot the - 1
+    lambda x: np.where(x < 0, x, np.exp(x) - 1),  # the pieces swapped
+])
+def test_elu_wrong(fn):
+    fb = check.elu(fn)
+    assert fb.kind == "wrong" and "exp(x) - 1 elsewhere" in fb.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: np.where(x >= 0, 1.0, np.exp(x)),  # the same at 0: exp(0) = 1
+    lambda x: np.minimum(np.exp(np.minimum(x, 0)), 1.0),
+])
+def test_elu_derivative_alternatives(fn):
+    assert check.elu_derivative(fn).kind == "right"
+
+
+@pytest.mark.parametrize("fn", [elu_right, lambda x: np.where(x > 0, 1.0, 0.0)])
+def test_elu_derivative_wrong(fn):
+    fb = check.elu_derivative(fn)
+    assert fb.kind == "wrong" and "differentiate each piece" in fb.message

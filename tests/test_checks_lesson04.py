@@ -138,10 +138,13 @@ def test_momentum_step_right():
 
 
 @pytest.mark.parametrize("answer, words", [
-    (lambda W, v, dW, lr, m: (W + m * v + lr * dW, m * v + lr * dW), "step up the gradient"),
-    (lambda W, v, dW, lr, m: (W - lr * dW, m * v - lr * dW), "new_v is right but new_W"),
-    (lambda W, v, dW, lr, m: (W + v - lr * dW, v - lr * dW), "velocity is off"),
-    (lambda W, v, dW, lr, m: (W - 2 * lr * dW, -2 * lr * dW), "plain gradient descent"),
+    (lambda W, v, dW, lr, m: (W + m * v + lr * dW, m * v + lr * dW),
+     "momentum=0.0 new_W moves up the gradient"),
+    (lambda W, v, dW, lr, m: (W - lr * dW, m * v - lr * dW),
+     "momentum=0.9 new_v follows the lesson's formula but new_W does not"),
+    (lambda W, v, dW, lr, m: (W + v - lr * dW, v - lr * dW), "never multiplied by momentum"),
+    (lambda W, v, dW, lr, m: (W - 2 * lr * dW, -2 * lr * dW),
+     "(plain gradient descent) new_W should be W - lr * dW"),
 ])
 def test_momentum_step_wrong(answer, words):
     feedback = quiet(check.momentum_step, answer)
@@ -177,9 +180,11 @@ def test_forward_two_hidden_right():
 
 
 @pytest.mark.parametrize("answer, words", [
-    (lambda X, p: forward(X, p, last_softmax=False), "do not sum to 1"),
-    (lambda X, p: forward(X, p, relu2=False), "probabilities differ"),
-    (lambda X, p: forward(X, p, bias=False), "probabilities differ"),
+    (lambda X, p: forward(X, p, last_softmax=False), "you return the logits Z3"),
+    (lambda X, p: forward(X, p, relu2=False), "the second hidden layer has no ReLU"),
+    (lambda X, p: forward(X, p, bias=False), "the bias b2 is missing"),
+    (lambda X, p: forward(X, p) * 2, "do not sum to 1"),
+    (lambda X, p: forward(X, p)[::-1], "probabilities differ"),
 ])
 def test_forward_two_hidden_wrong(answer, words):
     feedback = quiet(check.forward_two_hidden, answer)
@@ -273,8 +278,193 @@ def test_momentum_step_accepts_pytorch_form_it_once_failed_at_momentum_0():
     assert "PyTorch" in feedback.message and "same steps" in feedback.message
 
 
-def test_momentum_step_right_W_wrong_v_says_so_at_momentum_0():
+def test_momentum_step_right_W_wrong_v_says_so():
+    # At momentum 0 its new_v = dW is PyTorch's velocity, so the first call is right; at
+    # momentum 0.9 new_W is still right and new_v is not.
     feedback = quiet(check.momentum_step, lambda W, v, dW, lr, m: (W + m * v - lr * dW, dW))
     assert feedback.kind == "wrong"
-    assert "momentum=0.0 new_W is right but new_v is not" in feedback.message
+    assert "momentum=0.9 new_W is right but new_v is not" in feedback.message
     assert "just W - lr * dW" not in feedback.message
+
+
+# --- review 2026-12-05: correct alternatives and plausible wrong answers ---------------------
+
+
+def ruder_momentum(W, v, dW, lr, momentum):
+    new_v = momentum * v + lr * dW  # Ruder (2016), CS231n: v is the lesson's v negated
+    return W - new_v, new_v
+
+
+def test_momentum_step_accepts_ruders_form():
+    # Judged wrongly before (review C1): "with lr=0.1, momentum=0.0 you step up the gradient",
+    # although this form steps down the gradient, exactly as the lesson's does.
+    feedback = quiet(check.momentum_step, ruder_momentum)
+    assert feedback.kind == "right", feedback.message
+    assert "Ruder's form" in feedback.message and "same steps" in feedback.message
+    assert "negated" in feedback.message
+
+
+def test_momentum_step_keeps_its_message_for_the_lessons_solution():
+    def momentum_step(W, v, dW, lr, momentum):
+        new_v = momentum * v - lr * dW
+        return W + new_v, new_v
+
+    assert quiet(check.momentum_step, momentum_step).message == \
+        "✅ Correct: v = momentum * v - lr * dW, then W = W + v."
+
+
+@pytest.mark.parametrize("fn", [
+    lambda W, v, dW, lr, m: ((W + (m * v - lr * dW)), (m * v - lr * dW)),  # Sutskever 2013, Keras
+    lambda W, v, dW, lr, m: (W - lr * (m * v + dW), m * v + dW),  # PyTorch
+    lambda W, v, dW, lr, m: (W - (m * v + lr * dW), m * v + lr * dW),  # Ruder
+    lambda W, v, dW, lr, m: (W - m * v - lr * dW, np.add(m * v, lr * dW)),
+    lambda W, v, dW, lr, m: [W + m * v - lr * dW, m * v - lr * dW],
+])
+def test_momentum_step_accepts_every_equivalent_form(fn):
+    assert quiet(check.momentum_step, fn).kind == "right"
+
+
+def nesterov(W, v, dW, lr, m):
+    new_v = m * v - lr * dW
+    return W + m * new_v - lr * dW, new_v
+
+
+def nesterov_pytorch(W, v, dW, lr, m):
+    new_v = m * v + dW
+    return W - lr * (dW + m * new_v), new_v
+
+
+def andrew_ng(W, v, dW, lr, m):
+    new_v = m * v + (1 - m) * dW
+    return W - lr * new_v, new_v
+
+
+@pytest.mark.parametrize("fn, words", [
+    (nesterov, "Nesterov's momentum"),
+    (nesterov_pytorch, "Nesterov's momentum"),
+    (andrew_ng, "(1 - momentum)"),
+    (lambda W, v, dW, lr, m: (W + v, m * v - lr * dW), "old velocity"),  # W before v
+    (lambda W, v, dW, lr, m: (W - v, m * v + lr * dW), "old velocity"),  # Ruder's, W before v
+    (lambda W, v, dW, lr, m: (W - m * v + lr * dW, m * v - lr * dW),  # W = W - new_v
+     "moves up the gradient"),
+    (lambda W, v, dW, lr, m: (W + m * v + lr * dW, m * v + lr * dW),  # Ruder's v, W + v
+     "moves up the gradient"),
+    (lambda W, v, dW, lr, m: (W - lr * dW + m * v, m * v + dW),  # PyTorch's v, lesson's W
+     "momentum=0.9 new_W is right but new_v is not"),
+    (lambda W, v, dW, lr, m: (W - m * v - lr * dW, m * v - lr * dW),  # Ruder's W, lesson's v
+     "new_v follows the lesson's formula but new_W does not"),
+    (lambda W, v, dW, lr, m: (W - lr * dW, v), "momentum=0.0 new_W is right but new_v is not"),
+    (lambda W, v, dW, lr, m: (W - m * v - lr * dW, 2 * m * v + lr * dW),
+     "momentum=0.9 new_W is right in Ruder's form but new_v is not"),
+])
+def test_momentum_step_names_the_mistake(fn, words):
+    feedback = quiet(check.momentum_step, fn)
+    assert feedback.kind == "wrong" and words in feedback.message, feedback.message
+    assert "Hint" in feedback.message
+
+
+def test_momentum_step_diagnoses_are_true():
+    # Every diagnosis "up the gradient" must describe a step that goes up at momentum 0.
+    feedback = quiet(check.momentum_step, ruder_momentum)
+    assert "up the gradient" not in feedback.message
+    up = quiet(check.momentum_step, lambda W, v, dW, lr, m: (W + lr * dW, lr * dW))
+    assert "momentum=0.0 new_W moves up the gradient" in up.message
+
+
+def test_softmax_ce_grad_hard_coded_ten_classes_is_named():
+    # Review C2: lesson 04's own np.eye(10)[y] met a raw broadcasting error on 3 classes.
+    def eye10(Z, y):
+        return (softmax(Z) - np.eye(10)[y]) / len(Z)
+
+    feedback = quiet(check.softmax_ce_grad, eye10)
+    assert feedback.kind == "wrong", feedback.message
+    assert "right for 10 classes" in feedback.message and "(3 classes)" in feedback.message
+    assert "np.eye(Z.shape[1])[y]" in feedback.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda Z, y: (softmax(Z) - (np.arange(Z.shape[1]) == y[:, None])) / Z.shape[0],
+    lambda Z, y: (softmax(Z) - np.identity(Z.shape[1])[y]) / len(y),
+    lambda Z, y: np.exp(Z - scipy_logsumexp(Z)) / len(Z) - np.eye(Z.shape[1])[y] / len(Z),
+])
+def test_softmax_ce_grad_alternatives(fn):
+    assert quiet(check.softmax_ce_grad, fn).kind == "right"
+
+
+def scipy_logsumexp(Z):
+    m = Z.max(axis=1, keepdims=True)
+    return m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda Z, y: (np.eye(Z.shape[1])[y] - softmax(Z)) / len(Z), "values differ"),  # Y - P
+    (lambda Z, y: (softmax(Z) - np.eye(Z.shape[1])[y]) / Z.shape[1], "values differ"),  # / C
+])
+def test_softmax_ce_grad_more_wrong_answers(fn, words):
+    feedback = quiet(check.softmax_ce_grad, fn)
+    assert feedback.kind == "wrong" and words in feedback.message
+
+
+@pytest.mark.parametrize("fn", [
+    lambda A1, dZ2: np.dot(A1.T, dZ2),
+    lambda A1, dZ2: np.einsum("ni,nk->ik", A1, dZ2),
+    lambda A1, dZ2: sum(np.outer(a, d) for a, d in zip(A1, dZ2, strict=True)),
+    lambda A1, dZ2: (dZ2.T @ A1).T,
+])
+def test_grad_W2_alternatives(fn):
+    assert quiet(check.grad_W2, fn).kind == "right"
+
+
+def test_grad_W2_mean_over_the_batch_is_named():
+    feedback = quiet(check.grad_W2, lambda A1, dZ2: A1.T @ dZ2 / len(A1))
+    assert "divided by the batch size again" in feedback.message
+
+
+def forward_alternative(X, p):
+    A = X
+    for k in (1, 2):
+        A = np.maximum(A @ p[f"W{k}"] + p[f"b{k}"], 0)
+    Z = A @ p["W3"] + p["b3"]
+    return np.exp(Z - scipy_logsumexp(Z))
+
+
+@pytest.mark.parametrize("fn", [
+    forward_alternative,
+    lambda X, p: forward(X, p).astype(np.float32),
+    lambda X, p: (lambda Z: np.exp(Z) / np.exp(Z).sum(1, keepdims=True))(
+        forward(X, p, last_softmax=False)),  # unshifted softmax: fine for these logits
+])
+def test_forward_two_hidden_alternatives(fn):
+    assert quiet(check.forward_two_hidden, fn).kind == "right"
+
+
+def sigmoid_network(X, p):
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    A2 = sig(sig(X @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"])
+    return softmax(A2 @ p["W3"] + p["b3"])
+
+
+def columns_softmax(X, p):
+    Z = forward(X, p, last_softmax=False)
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def no_first_relu(X, p):
+    A1 = X @ p["W1"] + p["b1"]
+    return softmax(np.maximum(A1 @ p["W2"] + p["b2"], 0) @ p["W3"] + p["b3"])
+
+
+@pytest.mark.parametrize("fn, words", [
+    (sigmoid_network, "use the sigmoid"),
+    (columns_softmax, "down the columns"),
+    (no_first_relu, "the first hidden layer has no ReLU"),
+])
+def test_forward_two_hidden_names_the_mistake(fn, words):
+    feedback = quiet(check.forward_two_hidden, fn)
+    assert feedback.kind == "wrong" and words in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize("answer", [(1.7, 0), [2 * 0.85, 0.0], np.array([[1.7, 0.0]])])
+def test_backprop_by_hand_alternatives(answer):
+    assert quiet(check.backprop_by_hand, answer).kind == "right"

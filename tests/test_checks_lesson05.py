@@ -19,10 +19,13 @@ def _layers(hidden, out_act="softmax", hidden_act="relu", width=784):
 
 @pytest.fixture(scope="module")
 def small(mnist):
-    """A tiny slice of real MNIST, flat and scaled: 3,000 to train on, 1,000 to test."""
-    (x_train, y_train), (x_test, y_test) = mnist
+    """The lessons' split of MNIST, flat and scaled: 3,000 to train on, 1,000 to validate."""
+    from helpers.data import train_val_split
+
+    (x_train, y_train), _ = mnist
+    (x_tr, y_tr), (x_val, y_val) = train_val_split(x_train, y_train)  # prepare_mnist's split
     flat = lambda x: x.reshape(len(x), -1).astype(np.float32) / 255  # noqa: E731
-    return flat(x_train[:3000]), y_train[:3000], flat(x_test[:1000]), y_test[:1000]
+    return flat(x_tr[:3000]), y_tr[:3000], flat(x_val[:1000]), y_val[:1000]
 
 
 @pytest.fixture(scope="module")
@@ -197,11 +200,49 @@ def test_validation_accuracy_malformed_and_unanswered(deeper_trained, small):
     assert fb.kind == "malformed" and "(N, 784)" in fb.message
     assert check.validation_accuracy(deeper_trained, x_val, y_val[:10]).kind == "malformed"
     assert check.validation_accuracy(deeper_trained, list(x_val), y_val).kind == "malformed"
-    # Judged wrongly before: the exercise sent learners to the test set a second time.
+    assert check.validation_accuracy(..., x_val, y_val).kind == "unanswered"
+
+
+def _flat(x):
+    return x.reshape(len(x), -1).astype(np.float32) / 255
+
+
+@pytest.mark.parametrize(("part", "words"), [
+    (lambda tr, te: (te[0], te[1]), "100% of these images are test images"),
+    (lambda tr, te: (te[0][:5000], te[1][:5000]), "100% of these images are test images"),
+    (lambda tr, te: (tr[0][:5000], tr[1][:5000]), "training images"),
+    (lambda tr, te: tr, "training images"),
+])
+def test_validation_accuracy_refuses_test_and_training_images(deeper_trained, mnist, part,
+                                                              words):
+    # Judged wrongly before (review 28): only 10,000 images were refused, so x_test[:5000]
+    # and the training data passed as "validation".
+    x, y = part(*mnist)
+    fb = check.validation_accuracy(deeper_trained, _flat(x), y, floor=0.5)
+    assert fb.kind == "malformed" and words in fb.message, fb.message
+    assert "Pass x_val and y_val" in fb.message
+
+
+def test_validation_accuracy_accepts_all_the_validation_images_however_they_are_scaled(
+        deeper_trained, mnist):
+    from helpers.data import prepare_mnist, train_val_split
+
+    splits = prepare_mnist()
+    fb = check.validation_accuracy(deeper_trained, splits.x_val, splits.y_val, floor=0.5)
+    assert fb.kind == "right", fb.message
+    (x_train, y_train), _ = mnist
+    _, (x_val, y_val) = train_val_split(x_train, y_train)
+    fb = check.validation_accuracy(deeper_trained, _flat(x_val).astype(np.float64), y_val,
+                                   floor=0.5)
+    assert fb.kind == "right", fb.message
+
+
+def test_validation_accuracy_without_mnist_falls_back_to_refusing_10000_images(
+        deeper_trained, monkeypatch):
+    monkeypatch.setattr(check, "_mnist_parts", lambda: None)
     test_like = np.zeros((10_000, 784), np.float32), np.zeros(10_000, int)
     fb = check.validation_accuracy(deeper_trained, *test_like)
     assert fb.kind == "malformed" and "test set stays locked" in fb.message
-    assert check.validation_accuracy(..., x_val, y_val).kind == "unanswered"
 
 
 # best_epoch -------------------------------------------------------------------------------
@@ -240,3 +281,88 @@ def test_best_epoch_rejects_bad_history():
         check.best_epoch(3, {"loss": [0.1]})
     with pytest.raises(ValueError, match="history"):
         check.best_epoch(3, [0.1, 0.2])
+
+
+# --- review 2026-12-05: correct alternatives and plausible wrong answers ---------------------
+
+def _functional(*, concat=False):
+    import keras
+
+    L = keras.layers
+    inputs = keras.Input(shape=(784,))
+    x = L.Dropout(0.2)(L.Dense(256, activation="relu")(inputs))
+    h = L.Dropout(0.2)(L.Dense(128, activation="relu")(x))
+    if concat:
+        h = L.Concatenate()([h, x])
+    return keras.Model(inputs, L.Dense(10)(h))
+
+
+def test_deeper_model_accepts_the_same_network_built_with_the_functional_api():
+    # Judged wrongly before (review 30): "a InputLayer layer comes before the first Dense
+    # layer. Hint: use only Dense, Dropout and activation layers".
+    fb = check.deeper_model(_functional())
+    assert fb.kind == "right", fb.message
+    assert "235,146 parameters" in fb.message and "Functional API" in fb.message
+    assert "Functional" not in check.deeper_model(_solution()).message
+
+
+def test_deeper_model_functional_that_is_not_a_chain():
+    fb = check.deeper_model(_functional(concat=True))
+    assert fb.kind == "wrong" and "not one straight chain" in fb.message
+
+
+def test_deeper_model_subclassed_model_is_named():
+    import keras
+
+    class Mine(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.out = keras.layers.Dense(10)
+
+        def call(self, x):
+            return self.out(x)
+
+    fb = check.deeper_model(Mine())
+    assert fb.kind == "malformed" and "subclasses keras.Model (Mine)" in fb.message
+
+
+def test_deeper_model_names_a_layer_before_the_first_dense_with_the_right_article():
+    import keras
+
+    L = keras.layers
+    fb = check.deeper_model(_deeper(L.Activation("relu"), L.Dense(256, activation="relu"),
+                                    L.Dropout(0.2), L.Dense(128, activation="relu"),
+                                    L.Dropout(0.2)))
+    assert fb.kind == "wrong" and "an Activation layer comes before" in fb.message
+
+
+def test_deeper_model_more_alternatives_and_wrong_answers():
+    import keras
+
+    L = keras.layers
+    assert check.deeper_model(_deeper(L.Dense(256, activation=keras.activations.relu),
+                                      L.Dropout(0.2), L.Dense(128), L.ReLU(),
+                                      L.Dropout(rate=0.2))).ok
+    fb = check.deeper_model(_deeper(L.Dense(128, activation="relu"), L.Dropout(0.2),
+                                    L.Dense(256, activation="relu"), L.Dropout(0.2)))
+    assert fb.kind == "wrong" and "[128, 256, 10]" in fb.message  # the hidden layers swapped
+    fb = check.deeper_model(_deeper(L.Dense(256, activation="relu"), L.Dropout(0.2),
+                                    L.Dense(128, activation="relu"), L.Dropout(0.2),
+                                    out="relu"))
+    assert fb.kind == "wrong" and "'relu'" in fb.message and "logits" in fb.message
+
+
+def test_lecun_params_alternatives_and_wrong_answers():
+    assert check.lecun_params((784 + 1) * 300 + (300 + 1) * 100 + (100 + 1) * 10).ok
+    fb = check.lecun_params(784 * 300 + 300 * 100 + 100 * 10)
+    assert fb.kind == "wrong" and "weights only" in fb.message
+
+
+def test_best_epoch_alternatives_and_wrong_answers():
+    best = int(np.argmin(HISTORY["val_loss"])) + 1
+    assert check.best_epoch(best, HISTORY).ok
+    assert check.best_epoch(float(best), HISTORY).ok
+    fb = check.best_epoch(int(np.argmin(HISTORY["val_loss"])), HISTORY)  # counted from 0
+    assert fb.kind == "wrong" and "from 1" in fb.message
+    fb = check.best_epoch(int(np.argmin(HISTORY["loss"])) + 1, HISTORY)  # the training loss
+    assert fb.kind == "wrong" and "last epoch" in fb.message

@@ -56,7 +56,7 @@ def test_output_size_function() -> None:
     assert kind(check.output_size_function(
         lambda n, k, s, p: float(conv_output(n, k, s, p)))) == "right"
     fb = check.output_size_function(no_plus_one)
-    assert kind(fb) == "wrong" and "+ 1" in fb.message
+    assert kind(fb) == "wrong" and "+ 1 comes after the division" in fb.message
     fb = check.output_size_function(rounded)
     assert kind(fb) == "wrong" and "round down" in fb.message
     fb = check.output_size_function(same_as_valid)
@@ -161,3 +161,89 @@ def test_why_robust_options_are_written_out() -> None:
 def test_why_robust(answer, expected, words) -> None:
     fb = check.why_robust(answer)
     assert kind(fb) == expected and words in fb.message
+
+
+# --- review 2026-12-05: correct alternatives and plausible wrong answers ---------------------
+
+def test_output_size_cases_match_keras_and_include_even_kernels_with_same() -> None:
+    import keras
+
+    from helpers.conv import output_size
+
+    assert any(k % 2 == 0 and p == "same" for _, k, _, p in check.OUTPUT_SIZE_CASES)
+    for n, k, s, p in check.OUTPUT_SIZE_CASES:
+        layer = keras.layers.Conv2D(1, k, strides=s, padding=p)
+        assert layer(np.zeros((1, n, n, 1), np.float32)).shape[1] == output_size(n, k, s, p)
+
+
+def cs231n(n, k, stride, padding):
+    pad = (k - 1) // 2 if padding == "same" else 0
+    return (n - k + 2 * pad) // stride + 1
+
+
+@pytest.mark.parametrize("conv_output", [
+    lambda n, k, s, p: -(-n // s) if p == "same" else (n - k) // s + 1,
+    lambda n, k, s, p: (n + s - 1) // s if p == "same" else math.floor((n - k) / s) + 1,
+    lambda n, k, s, p: math.ceil(n / s) if p == "same" else math.ceil((n - k + 1) / s),
+    lambda n, k, s, p: np.ceil(n / s) if p == "same" else np.floor((n - k) / s) + 1,
+    lambda n, k, s, p: int(np.ceil(n / s)) if p.lower() == "same" else int((n - k) / s) + 1,
+])
+def test_output_size_function_alternatives(conv_output) -> None:
+    assert kind(check.output_size_function(conv_output)) == "right"
+
+
+def test_output_size_function_refuses_the_cs231n_formula_for_even_kernels() -> None:
+    # Judged wrongly before (review 29): right for odd kernels only; Keras gives 28, not 27,
+    # for conv_output(28, 2, 1, "same").
+    fb = check.output_size_function(cs231n)
+    assert kind(fb) == "wrong" and "conv_output(28, 2, 1, 'same') gave 27" in fb.message
+    assert "even kernel" in fb.message and "ceil(n / stride)" in fb.message
+
+
+@pytest.mark.parametrize(("conv_output", "words"), [
+    (lambda n, k, s, p: math.ceil(n / s) if p == "same" else (n - k + 1) // s,
+     "+ 1 comes after the division"),
+    (lambda n, k, s, p: n // s if p == "same" else (n - k) // s + 1, "ceil(n / stride)"),
+    (lambda n, k, s, p: math.ceil(n / s) if p == "valid" else (n - k) // s + 1,
+     "'valid' padding"),  # the paddings swapped
+])
+def test_output_size_function_names_the_mistake(conv_output, words) -> None:
+    fb = check.output_size_function(conv_output)
+    assert kind(fb) == "wrong" and words in fb.message, fb.message
+
+
+def test_max_pool_function_alternatives() -> None:
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    def windows(fmap):
+        h, w = fmap.shape[0] // 2 * 2, fmap.shape[1] // 2 * 2
+        return sliding_window_view(fmap[:h, :w], (2, 2))[::2, ::2].max(axis=(2, 3))
+
+    def four_maxima(fmap):
+        h, w = fmap.shape[0] // 2 * 2, fmap.shape[1] // 2 * 2
+        f = fmap[:h, :w]
+        return np.maximum.reduce([f[0::2, 0::2], f[0::2, 1::2], f[1::2, 0::2], f[1::2, 1::2]])
+
+    assert kind(check.max_pool_function(windows)) == "right"
+    assert kind(check.max_pool_function(four_maxima)) == "right"
+
+
+def test_max_pool_function_more_wrong_answers() -> None:
+    def abs_max(fmap):  # the largest magnitude: wrong on negative maps
+        h, w = fmap.shape[0] // 2, fmap.shape[1] // 2
+        return np.abs(fmap[:2 * h, :2 * w]).reshape(h, 2, w, 2).max(axis=(1, 3))
+
+    fb = check.max_pool_function(abs_max)
+    assert kind(fb) == "wrong" and "differ from max pooling" in fb.message
+
+
+@pytest.mark.parametrize(("answer", "words"), [
+    (3 * 3 * 32 * 64 + 64, "Correct"), (64 * (9 * 32 + 1), "Correct"),
+    (3 * 3 * 64 + 64, "all 32 input"), (3 * 3 * 32 * 64, "bias")])
+def test_conv_layer_params_alternatives_and_wrong_answers(answer, words) -> None:
+    assert words in check.conv_layer_params(answer).message
+
+
+def test_receptive_field_alternatives(cnn) -> None:
+    assert kind(check.receptive_field(24.0, cnn)) == "right"
+    assert kind(check.receptive_field(np.array([24]), cnn)) == "right"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dis
+import types
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -98,6 +99,30 @@ def not_a_function(fn: Any, what: str) -> Feedback | None:
     if callable(fn):
         return None
     return malformed(f"{what} should be a function (def ...), but you gave a {_type_name(fn)}.")
+
+
+def uses(fn: Any, targets: Sequence[Any]) -> Any | None:
+    """Return the first of ``targets`` that ``fn`` is or names (``f``, ``mod.f``), else None.
+
+    Reads the names in ``fn``'s code and in the functions nested in it, and looks them up in
+    its globals, its closure and the modules (and submodules) found there; nothing is called.
+    """
+    code, names = getattr(fn, "__code__", None), set()
+    stack = [code] if isinstance(code, types.CodeType) else []
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+    found = [fn, *(getattr(fn, "__globals__", {}).get(n) for n in names)]
+    for cell in getattr(fn, "__closure__", None) or ():  # names from an enclosing function
+        try:
+            found.append(cell.cell_contents)
+        except ValueError:  # a cell not filled yet
+            pass
+    for _ in range(2):  # attributes of modules and submodules: act.softmax, tf.nn.softmax
+        found += [getattr(m, n, None) for m in found if isinstance(m, types.ModuleType)
+                  for n in names]
+    return next((t for t in targets if any(f is t for f in found)), None)
 
 
 def _type_name(x: Any) -> str:

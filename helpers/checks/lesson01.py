@@ -149,6 +149,11 @@ def ink_per_digit(answer: Any, x: np.ndarray, y: np.ndarray) -> Feedback:
     if np.allclose(got, totals, rtol=1e-4) or np.allclose(got, totals * 255, rtol=1e-4):
         return wrong("these look like the TOTAL ink of each digit, not the mean per image.",
                      "divide by the number of images of each digit (or use .mean()).")
+    pixels = expected / (x[0].size)
+    if np.allclose(got, pixels, rtol=1e-4) or np.allclose(got, pixels * 255, rtol=1e-4):
+        return wrong(f"these are mean pixel values: the ink divided by the {x[0].size} pixels "
+                     "of an image.", "sum each image's pixels first, x.sum(axis=(1, 2)), then "
+                     "average those sums over the images of each digit.")
     return feedback
 
 

@@ -48,6 +48,20 @@ def neuron_output(answer: Any) -> Feedback:
     if _is_number(answer) and np.isclose(float(answer), z, rtol=1e-3, atol=1e-6):
         return wrong(f"{float(answer):.6g} is z = w . x + b, the input of the activation.",
                      "the output is sigmoid(z) = 1 / (1 + exp(-z)).")
+    sigmoid = lambda t: 1.0 / (1.0 + np.exp(-t))  # noqa: E731
+    mistakes = [(sigmoid(z - B1), f"is sigmoid(w . x) without the bias b = {B1:g}."),
+                (sigmoid(-z), "is sigmoid(-z) = 1 / (1 + exp(z)): the sign in the exponent "
+                              "is flipped.")]
+    for value, message in mistakes:
+        if _is_number(answer) and np.isclose(float(answer), value, rtol=1e-3, atol=1e-6):
+            return wrong(f"{float(answer):.6g} {message}",
+                         "y = 1 / (1 + exp(-z)) with z = w . x + b.")
+    if _is_number(answer) and float(answer) == round(expected, 2):  # the task sets no precision
+        return right(f"Correct, rounded: y = sigmoid({z:.6g}) = {expected:.6g}, "
+                     f"{float(answer):g} to two decimals.")
+    if _is_number(answer) and float(answer) == round(expected, 1):
+        return wrong(f"{float(answer):g} is y rounded to one decimal, too coarse to tell it from "
+                     "sigmoid(0) = 0.5.", "give at least two decimals.")
     return check_number(answer, expected, what="the neuron's output y", rtol=1e-3,
                         hint="compute z = w1*x1 + w2*x2 + w3*x3 + b first, then "
                              "y = 1 / (1 + exp(-z)).")
@@ -105,13 +119,23 @@ def dense_layer(fn: Any) -> Feedback:
              ((x_batch, W, b), np.maximum(x_batch @ W + b, 0.0))]
     fb = check_function(fn, cases, what=what,
                         hint="compute z = x @ W + b, then np.maximum(z, 0).")
-    if fb.kind == "wrong":
-        linear = x_batch @ W + b
-        try:
-            got = np.asarray(fn(x_batch, W, b), dtype=float)
-        except Exception:  # already reported as wrong on an earlier case
-            return fb
-        if got.shape == linear.shape and np.allclose(got, linear):
-            return wrong("it returns x @ W + b without the ReLU.",
-                         "apply np.maximum(z, 0) to z = x @ W + b.")
+    if fb.ok or fb.kind == "unanswered":
+        return fb
+    mistakes = [(lambda z, x: z, "it returns x @ W + b without the ReLU.",
+                 "apply np.maximum(z, 0) to z = x @ W + b."),
+                (lambda z, x: np.max(z, axis=0), "np.max(z, 0) takes the largest value along "
+                 "axis 0; the ReLU compares every value with 0.",
+                 "np.maximum(z, 0), with the -imum, works elementwise."),
+                (lambda z, x: np.maximum(x @ W, 0.0) + b, "it adds the bias after the ReLU.",
+                 "the bias goes inside: np.maximum(x @ W + b, 0)."),
+                (lambda z, x: np.maximum(x @ W, 0.0), "it leaves out the bias b.",
+                 "np.maximum(x @ W + b, 0).")]
+    try:
+        got = [np.asarray(fn(x.copy(), W, b), dtype=float) for x in (x_one, x_batch)]
+    except Exception:  # already reported by check_function
+        return fb
+    for mistake, message, hint in mistakes:
+        wants = [mistake(x @ W + b, x) for x in (x_one, x_batch)]
+        if all(g.shape == w.shape and np.allclose(g, w) for g, w in zip(got, wants, strict=True)):
+            return wrong(message, hint)
     return fb

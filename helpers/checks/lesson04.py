@@ -8,6 +8,7 @@ maths of :mod:`helpers.scratch`. It never raises: it says what is right, what is
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -95,6 +96,15 @@ def _softmax_ce_grad(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (np.exp(log_softmax(Z)) - one_hot(y, Z.shape[1], float)) / len(Z)
 
 
+def _right_for(fn: Any, Z: np.ndarray, y: np.ndarray) -> bool:
+    """Whether ``fn(Z, y)`` runs and gives the right gradient."""
+    result, problem = _call(fn, "softmax_ce_grad", (Z, y))
+    if problem is not None:
+        return False
+    got, problem = _array(result, "softmax_ce_grad", Z.shape)
+    return got is not None and _close(got, _softmax_ce_grad(Z, y))
+
+
 def softmax_ce_grad(fn: Any) -> Feedback:
     """Check ``softmax_ce_grad(Z, y)``: ``(softmax(Z) - one_hot(y)) / N``, stable for big Z."""
     name = "softmax_ce_grad"
@@ -109,10 +119,15 @@ def softmax_ce_grad(fn: Any) -> Feedback:
     for Z, y in cases:
         expected = _softmax_ce_grad(Z, y)
         result, problem = _call(fn, name, (Z, y))
+        if problem is None:
+            got, problem = _array(result, name, expected.shape, f" for Z of shape {Z.shape}")
         if problem is not None:
-            return problem
-        got, problem = _array(result, name, expected.shape, f" for Z of shape {Z.shape}")
-        if problem is not None:
+            if problem.kind == "malformed" and Z.shape[1] != 10 and _right_for(fn, *cases[1]):
+                failure = problem.message.split(f"{name} ", 1)[-1].rstrip(" .")
+                return wrong(f"{name} is right for 10 classes, but for Z of shape {Z.shape} "
+                             f"({Z.shape[1]} classes) it {failure}.",
+                             "take the number of classes from Z: np.eye(Z.shape[1])[y] "
+                             "instead of np.eye(10)[y].")
             return problem
         if _close(got, expected):
             continue
@@ -134,12 +149,72 @@ def softmax_ce_grad(fn: Any) -> Feedback:
     return right("Correct: dZ = (P - Y) / N, and it stays finite for huge logits.")
 
 
+# The asked step in three notations, each with its own velocity u = v / s, where v is the
+# lesson's (Sutskever et al. 2013, Keras): new_u = momentum * u - lr / s * dW, W + s * new_u.
+# PyTorch's u is v / -lr, Ruder's (2016) is -v: for a fixed lr all three take the same steps.
+_FORMS: tuple[tuple[str, Callable[[float], float], str], ...] = (
+    ("the lesson's", lambda lr: 1.0, "Correct: v = momentum * v - lr * dW, then W = W + v."),
+    ("PyTorch's", lambda lr: -lr,
+     "Correct, in PyTorch's form: v = momentum * v + dW, then W = W - lr * v. "
+     "It takes the same steps as the lesson's v = momentum * v - lr * dW, "
+     "W = W + v while lr stays fixed; its v is the lesson's divided by -lr."),
+    ("Ruder's", lambda lr: -1.0,
+     "Correct, in Ruder's form: v = momentum * v + lr * dW, then W = W - v. "
+     "It takes the same steps as the lesson's v = momentum * v - lr * dW, W = W + v; "
+     "its v is the lesson's negated."),
+)
+Step = tuple[np.ndarray, np.ndarray]
+
+
+def _momentum(W: np.ndarray, v: np.ndarray, dW: np.ndarray, lr: float, mu: float,
+              s: float) -> Step:
+    """The asked step in the notation whose velocity is the lesson's divided by ``s``."""
+    new_v = mu * v - lr / s * dW
+    return W + s * new_v, new_v
+
+
+def _nesterov(W: np.ndarray, v: np.ndarray, dW: np.ndarray, lr: float, mu: float,
+              s: float) -> Step:
+    new_v = mu * v - lr / s * dW
+    return W + mu * s * new_v - lr * dW, new_v
+
+
+def _old_velocity(W: np.ndarray, v: np.ndarray, dW: np.ndarray, lr: float, mu: float,
+                  s: float) -> Step:
+    return W + s * v, mu * v - lr / s * dW
+
+
+def _no_decay(W: np.ndarray, v: np.ndarray, dW: np.ndarray, lr: float, mu: float,
+              s: float) -> Step:
+    return _momentum(W, v, dW, lr, 1.0, s)
+
+
+def _averaged(W: np.ndarray, v: np.ndarray, dW: np.ndarray, lr: float, mu: float,
+              s: float) -> Step:
+    return _momentum(W, v, dW, lr * (1 - mu), mu, s)
+
+
+_MISTAKES = (
+    (_nesterov, "this is Nesterov's momentum (new_W = W + momentum * new_v - lr * dW, a look "
+                "ahead); the exercise asks for classical momentum.",
+     "move the weights by the new velocity itself: new_W = W + new_v."),
+    (_old_velocity, "new_W moves by the old velocity v instead of the new one.",
+     "compute new_v = momentum * v - lr * dW first, then new_W = W + new_v."),
+    (_no_decay, "new_v keeps all of the old velocity: v is never multiplied by momentum.",
+     "new_v = momentum * v - lr * dW."),
+    (_averaged, "new_v scales the gradient by (1 - momentum), an average of the gradients as "
+                "in Andrew Ng's course: every step is then (1 - momentum) times the one asked "
+                "for, 10 times shorter at momentum 0.9.",
+     "drop the (1 - momentum) factor: new_v = momentum * v - lr * dW, then new_W = W + new_v."),
+)
+
+
 def momentum_step(fn: Any) -> Feedback:
     """Check ``momentum_step(W, v, dW, lr, momentum)`` returning ``(new_W, new_v)``.
 
     The lesson's form is ``v = momentum * v - lr * dW; W = W + v``. PyTorch's form,
-    ``v = momentum * v + dW; W = W - lr * v``, takes the same steps (its v is the lesson's
-    divided by -lr), so it counts as right too, with a note on the difference.
+    ``v = momentum * v + dW; W = W - lr * v``, and Ruder's, ``v = momentum * v + lr * dW;
+    W = W - v``, take the same steps with a rescaled v, so they count as right too.
     """
     name = "momentum_step"
     if (todo := _todo(fn, "your code for the body of momentum_step")) is not None:
@@ -147,7 +222,7 @@ def momentum_step(fn: Any) -> Feedback:
     rng = np.random.default_rng(5)
     W, v, dW = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)) * 0.1, rng.normal(size=(3, 4))
     cases = [(W, np.zeros_like(W), dW, 0.1, 0.0), (W, v, dW, 0.1, 0.9), (W, v, dW, 0.05, 0.5)]
-    answers = []
+    answers: list[Step] = []
     for W, v, dW, lr, mu in cases:
         result, problem = _call(fn, name, (W, v, dW, lr, mu))
         if problem is not None:
@@ -163,44 +238,94 @@ def momentum_step(fn: Any) -> Feedback:
             return problem
         answers.append((got_W, got_v))
 
-    def form(update: Any) -> bool:
-        """Whether every answer matches ``update(W, v, dW, lr, mu) -> (new_W, new_v)``."""
-        return all(_close(got_W, want_W) and _close(got_v, want_v)
-                   for (got_W, got_v), (want_W, want_v)
-                   in zip(answers, (update(*case) for case in cases), strict=True))
+    def same(got: Step, want: Step) -> bool:
+        return _close(got[0], want[0]) and _close(got[1], want[1])
 
-    if form(lambda W, v, dW, lr, mu: (W + mu * v - lr * dW, mu * v - lr * dW)):
-        return right("Correct: v = momentum * v - lr * dW, then W = W + v.")
-    if form(lambda W, v, dW, lr, mu: (W - lr * (mu * v + dW), mu * v + dW)):
-        return right("Correct, in PyTorch's form: v = momentum * v + dW, then W = W - lr * v. "
-                     "It takes the same steps as the lesson's v = momentum * v - lr * dW, "
-                     "W = W + v while lr stays fixed; its v is the lesson's divided by -lr.")
+    def follows(update: Callable[..., Step], scale: Callable[[float], float]) -> bool:
+        """Whether every answer is ``update`` in the notation of ``scale``."""
+        return all(same(got, update(*case, scale(case[3])))
+                   for got, case in zip(answers, cases, strict=True))
+
+    for _, scale, message in _FORMS:
+        if follows(_momentum, scale):
+            return right(message)
+    for update, message, hint in _MISTAKES:
+        if any(follows(update, scale) for _, scale, _ in _FORMS):
+            return wrong(message, hint)
     for (got_W, got_v), (W, v, dW, lr, mu) in zip(answers, cases, strict=True):
-        new_v = mu * v - lr * dW
-        new_W = W + new_v
-        if _close(got_W, new_W) and _close(got_v, new_v):
+        steps = {form: _momentum(W, v, dW, lr, mu, scale(lr)) for form, scale, _ in _FORMS}
+        if any(same((got_W, got_v), want) for want in steps.values()):
             continue
         where = f"with lr={lr}, momentum={mu}"
-        if _close(got_W, W + lr * dW) or _close(got_v, mu * v + lr * dW):
-            return wrong(f"{where} you step up the gradient.",
-                         "gradient descent goes against the gradient: v = momentum * v - lr * dW.")
-        if _close(got_v, new_v):
-            return wrong(f"{where} new_v is right but new_W is not.",
-                         "move the weights by the new velocity: new_W = W + new_v.")
-        if _close(got_W, new_W):
+        if any(_close(got_W, want_W + 2 * lr * dW) for want_W, _ in steps.values()):
+            return wrong(f"{where} new_W moves up the gradient: you add lr * dW.",
+                         "gradient descent goes against the gradient: v = momentum * v - lr * "
+                         "dW, then W = W + v.")
+        if mu == 0.0 and not _close(got_W, W - lr * dW):
+            return wrong(f"{where} (plain gradient descent) new_W should be W - lr * dW, and "
+                         "yours differs.", "with momentum 0 the step is just W - lr * dW.")
+        if _close(got_W, steps["the lesson's"][0]):
             return wrong(f"{where} new_W is right but new_v is not.",
                          "in the lesson's formula the velocity is the step itself: "
                          "new_v = momentum * v - lr * dW, and new_W = W + new_v.")
-        if mu == 0.0:
-            return wrong(f"{where} (plain gradient descent) the result differs.",
-                         "with momentum 0 the step is just W - lr * dW.")
-        return wrong(f"{where} the velocity is off.",
-                     "the velocity remembers past steps: new_v = momentum * v - lr * dW.")
-    return wrong("the results differ from every form of momentum the check knows.",
-                 "new_v = momentum * v - lr * dW, then new_W = W + new_v.")
+        for form, (_, want_v) in steps.items():
+            if _close(got_v, want_v):
+                return wrong(f"{where} new_v follows {form} formula but new_W does not.",
+                             "move the weights by the new velocity: new_W = W + new_v in the "
+                             "lesson's form, W - lr * new_v in PyTorch's, W - new_v in "
+                             "Ruder's.")
+        for form, (want_W, _) in steps.items():
+            if _close(got_W, want_W):
+                return wrong(f"{where} new_W is right in {form} form but new_v is not.",
+                             "PyTorch's form keeps new_v = momentum * v + dW, Ruder's "
+                             "new_v = momentum * v + lr * dW.")
+        return wrong(f"{where} both new_W and new_v differ from momentum's step.",
+                     "new_v = momentum * v - lr * dW, then new_W = W + new_v.")
+    return wrong("your function follows different forms of momentum in different calls.",
+                 "new_v = momentum * v - lr * dW, then new_W = W + new_v, every time.")
 
 
 _DEEP_SIZES = (784, 64, 32, 10)
+
+
+def _relu(Z: np.ndarray) -> np.ndarray:
+    return np.maximum(Z, 0.0)
+
+
+def _softmax_rows(Z: np.ndarray, axis: int = 1) -> np.ndarray:
+    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
+    return E / E.sum(axis=axis, keepdims=True)
+
+
+def _forward_mistakes(X: np.ndarray, p: dict[str, np.ndarray]
+                      ) -> list[tuple[np.ndarray, str, str]]:
+    """Outputs of plausible wrong forward passes, each with what is wrong and a hint."""
+    def logits(act1: Callable[[np.ndarray], np.ndarray] = _relu,
+               act2: Callable[[np.ndarray], np.ndarray] = _relu, skip: str = "") -> np.ndarray:
+        b = {k: 0.0 if k == skip else p[k] for k in ("b1", "b2", "b3")}
+        A1 = act1(X @ p["W1"] + b["b1"])
+        return act2(A1 @ p["W2"] + b["b2"]) @ p["W3"] + b["b3"]
+
+    def linear(Z: np.ndarray) -> np.ndarray:
+        return Z
+
+    def sigmoid(Z: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-Z))
+
+    order = "Z1 = X @ W1 + b1, A1 = relu(Z1), Z2 = A1 @ W2 + b2, A2 = relu(Z2), then softmax."
+    return [
+        (logits(), "you return the logits Z3, not probabilities.",
+         "finish with a softmax of Z3 along axis 1."),
+        (_softmax_rows(logits(), axis=0), "your softmax runs down the columns (axis 0): each "
+         "column sums to 1, but each row, one image, should.",
+         "take the maximum and the sum along axis=1 with keepdims=True."),
+        (_softmax_rows(logits(act1=linear)), "the first hidden layer has no ReLU.", order),
+        (_softmax_rows(logits(act2=linear)), "the second hidden layer has no ReLU.", order),
+        (_softmax_rows(logits(sigmoid, sigmoid)), "the hidden layers use the sigmoid; this "
+         "network uses ReLU.", "A = np.maximum(Z, 0) after each hidden layer."),
+        *((_softmax_rows(logits(skip=k)), f"the bias {k} is missing.", order)
+          for k in ("b1", "b2", "b3")),
+    ]
 
 
 def forward_two_hidden(fn: Any) -> Feedback:
@@ -223,6 +348,9 @@ def forward_two_hidden(fn: Any) -> Feedback:
         return problem
     if _close(got, expected):
         return right("Correct: three layers, ReLU after the two hidden ones, softmax at the end.")
+    for probs, message, hint in _forward_mistakes(X, params):
+        if _close(got, probs):
+            return wrong(message, hint)
     if not np.allclose(got.sum(axis=1), 1.0):
         return wrong("the rows of your result do not sum to 1: these are not probabilities.",
                      "finish with a softmax of Z3 = A2 @ W3 + b3.")

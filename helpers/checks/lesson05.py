@@ -6,6 +6,9 @@ right, what is off (with a hint), or what type or shape the answer should have.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +23,7 @@ from helpers.checks._core import (
     unanswered,
     wrong,
 )
+from helpers.data import load_mnist, train_val_split
 from helpers.neuron import count_params
 
 __all__ = ["best_epoch", "deeper_model", "lecun_params", "validation_accuracy"]
@@ -87,6 +91,24 @@ def _activation_name(layer: Any) -> str | None:
     return None
 
 
+def _is_chain(model: Any) -> bool:
+    """Whether a Functional model's layers each take the previous one's output, in order."""
+    import keras
+
+    layers = [la for la in model.layers if not isinstance(la, keras.layers.InputLayer)]
+    try:
+        if len(model.inputs) != 1 or len(model.outputs) != 1:
+            return False
+        previous = model.inputs[0]
+        for layer in layers:
+            if layer.input is not previous:
+                return False
+            previous = layer.output
+        return previous is model.outputs[0]
+    except (AttributeError, ValueError, TypeError):  # a layer called twice, or never
+        return False
+
+
 def _blocks(model: Any) -> list[dict[str, Any]] | str:
     """Describe a Sequential MLP as blocks: each Dense with its activations and dropout rates.
 
@@ -95,13 +117,15 @@ def _blocks(model: Any) -> list[dict[str, Any]] | str:
     import keras
 
     blocks: list[dict[str, Any]] = []
-    for layer in model.layers:
+    for layer in [la for la in model.layers if not isinstance(la, keras.layers.InputLayer)]:
         if isinstance(layer, keras.layers.Dense):
             name = getattr(layer.activation, "__name__", str(layer.activation))
             blocks.append({"units": layer.units, "acts": [] if name == "linear" else [name],
                            "dropout": []})
         elif not blocks:
-            return f"a {type(layer).__name__} layer comes before the first Dense layer"
+            kind = type(layer).__name__
+            return (f"a{'n' if kind[0] in 'AEIOU' else ''} {kind} layer comes before the first "
+                    "Dense layer")
         elif (act := _activation_name(layer)) is not None:
             if act != "linear":
                 blocks[-1]["acts"].append(act)
@@ -124,11 +148,22 @@ def deeper_model(model: Any, hidden: Sequence[int] = (256, 128), dropout: float 
     if not _is_keras_model(model):
         return malformed(f"{what} should be a Keras model (keras.Sequential([...])), but you "
                          f"gave a {type(model).__name__}.")
+    import keras
+
+    functional = not isinstance(model, keras.Sequential)
+    if functional and not type(model).__module__.startswith("keras."):
+        return malformed(f"{what} subclasses keras.Model ({type(model).__name__}), and the "
+                         "check can read only models built from layers: use "
+                         "keras.Sequential([...]) as the task asks.")
     width = _input_width(model)
     if width != 784:
         return malformed("start the model with keras.Input(shape=(784,)) so it takes flat "
                          f"28 x 28 images; yours takes inputs of shape "
                          f"{getattr(model, 'input_shape', 'unknown (no Input layer)')}.")
+    if functional and not _is_chain(model):
+        return wrong("your Functional model is not one straight chain of layers, each taking "
+                     "the output of the one before.",
+                     "stack the layers one after the other: keras.Sequential([...]).")
     blocks = _blocks(model)
     if isinstance(blocks, str):
         return wrong(f"{blocks}.", "use only Dense, Dropout and activation layers.")
@@ -156,8 +191,59 @@ def deeper_model(model: Any, hidden: Sequence[int] = (256, 128), dropout: float 
         return wrong("there is a Dropout after the output layer.",
                      "dropout belongs after the hidden layers, not after the logits.")
     n = _dense_params([784, *want])
+    api = " (built with the Functional API; keras.Sequential gives the same network)"
     return right(f"Correct: 784-{'-'.join(map(str, want))} with dropout {dropout:g}, "
-                 f"{n:,} parameters.")
+                 f"{n:,} parameters{api if functional else ''}.")
+
+
+def _fingerprints(x: np.ndarray) -> set[bytes]:
+    """Return one short hash per image, of its pixels as whole numbers 0-255."""
+    x = np.asarray(x).reshape(len(x), -1)
+    with warnings.catch_warnings():  # an all-nan array: not scaled, and no warning about it
+        warnings.simplefilter("ignore", RuntimeWarning)
+        scaled = bool(np.issubdtype(x.dtype, np.floating) and x.size and np.nanmax(x) <= 1.0)
+    out: set[bytes] = set()
+    for start in range(0, len(x), 4096):  # in chunks: a float64 copy of all 55,000 is 345 MB
+        rows = x[start:start + 4096]
+        if rows.dtype != np.uint8:
+            pixels = np.nan_to_num(rows.astype(np.float64) * (255 if scaled else 1))
+            rows = np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
+        out.update(hashlib.blake2b(row.tobytes(), digest_size=8).digest() for row in rows)
+    return out
+
+
+@functools.cache
+def _mnist_parts() -> tuple[set[bytes], set[bytes]] | None:
+    """Return the fingerprints of MNIST's test images and of the lessons' training part."""
+    try:
+        (x_train, y_train), (x_test, _) = load_mnist()
+        (train, _), _ = train_val_split(np.arange(len(x_train)), y_train)  # the lessons' split
+    except Exception:  # no MNIST here: the check cannot tell the sets apart
+        return None
+    return _fingerprints(x_test), _fingerprints(x_train[train])
+
+
+def _not_validation(x_val: np.ndarray) -> Feedback | None:
+    """Return feedback if most of ``x_val`` are test images or training images, else None."""
+    parts = _mnist_parts()
+    if parts is None:
+        if len(x_val) == 10_000:
+            return malformed("these look like the 10,000 test images; the test set stays "
+                             "locked. Pass x_val and y_val.")
+        return None
+    try:
+        mine = _fingerprints(x_val)
+    except (TypeError, ValueError):  # not numbers: model.predict below reports it
+        return None
+    test, train = (len(mine & part) / max(len(mine), 1) for part in parts)
+    if test > 0.5:
+        return malformed(f"{test:.0%} of these images are test images; the test set stays "
+                         "locked while you choose. Pass x_val and y_val.")
+    if train > 0.5:
+        return malformed(f"{train:.0%} of these images are training images, which the network "
+                         "learned from, so they overstate its accuracy on new digits. Pass "
+                         "x_val and y_val.")
+    return None
 
 
 def validation_accuracy(model: Any, x_val: Any, y_val: Any, floor: float = 0.97,
@@ -173,9 +259,8 @@ def validation_accuracy(model: Any, x_val: Any, y_val: Any, floor: float = 0.97,
     if y_val.ndim != 1 or len(y_val) != len(x_val) or len(y_val) == 0:
         return malformed(f"x_val and y_val must hold the same images and labels; got shapes "
                          f"{x_val.shape} and {y_val.shape}.")
-    if len(y_val) == 10_000:
-        return malformed("these look like the 10,000 test images; the test set stays locked. "
-                         "Pass x_val and y_val.")
+    if (problem := _not_validation(x_val)) is not None:
+        return problem
     width = _input_width(model)
     if width is not None and (x_val.ndim != 2 or x_val.shape[1] != width):
         return malformed(f"your model takes inputs of shape {model.input_shape} but x_val has "

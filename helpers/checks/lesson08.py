@@ -50,19 +50,26 @@ _WHY_NOT = {
 
 OUTPUT_SIZE_CASES = ((28, 5, 1, "valid"), (28, 5, 1, "same"), (28, 3, 2, "valid"),
                      (28, 3, 2, "same"), (27, 2, 2, "valid"), (14, 5, 1, "valid"),
-                     (7, 3, 3, "same"))
+                     (7, 3, 3, "same"), (28, 4, 2, "valid"), (28, 2, 1, "same"),
+                     (9, 4, 2, "same"))
 CONV_LAYER_PARAMS = 3 * 3 * 32 * 64 + 64  # Conv2D(64, 3) after a layer with 32 filters
 
 
 def _output_size_hint(n: int, k: int, s: int, padding: str, got: int) -> str:
     """Return a targeted hint for a wrong conv_output(n, k, s, padding)."""
     if padding == "valid":
-        if got == (n - k) // s:
-            return "you forgot the + 1: the kernel's first position counts too."
+        if got == (n - k) // s or got == (n - k + 1) // s:
+            return ("one position is missing: the kernel's first position counts, then one "
+                    "more per stride, so the + 1 comes after the division: "
+                    "(n - k) // stride + 1.")
         if got in (round((n - k) / s) + 1, math.ceil((n - k) / s) + 1):
             return ("with 'valid' padding a window that does not fit is dropped: round down, "
                     "(n - k) // stride + 1.")
         return "with 'valid' padding the answer is (n - k) // stride + 1."
+    if k % 2 == 0 and got == (n - k + 2 * ((k - 1) // 2)) // s + 1:
+        return ("with an even kernel the padding cannot be split evenly, so Keras pads one "
+                "pixel more on one side: (n - k + 2P) // stride + 1 with P = (k - 1) // 2 "
+                "falls short. 'same' gives ceil(n / stride) for every kernel.")
     if s > 1:
         return ("with 'same' padding the answer does not depend on the kernel: "
                 "ceil(n / stride), e.g. math.ceil(n / stride).")
