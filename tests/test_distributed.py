@@ -161,8 +161,10 @@ def test_a_search_past_its_timeout_is_stopped(capsys, mnist_path):
 def test_ctrl_c_stops_every_process(tmp_path):
     """The command, interrupted mid-search: it exits 130 and leaves no process behind."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Enough trials that the search cannot end between its first finished trial and the
+    # signal (with 4 of 1 s each it once did, on a busy machine: exit 0 instead of 130).
     cmd = [sys.executable, "-m", "helpers.distributed", "local", "--workers=2",
-           "--trials=4", "--n-train=2000", "--epochs=1"]
+           "--trials=24", "--n-train=2000", "--epochs=1"]
     launcher = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
     try:
@@ -179,7 +181,7 @@ def test_ctrl_c_stops_every_process(tmp_path):
         if launcher.poll() is None:
             launcher.kill()
             launcher.wait()
-    assert launcher.returncode == 130
+    assert launcher.returncode == 130, f"stdout:\n{out}\nstderr:\n{err}"
     assert "interrupted: every process was stopped." in err
     assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in started)
     assert not listening(port)
