@@ -4,9 +4,8 @@ Each case runs a lesson, cut after the cells it needs, with one deliberate mista
 every printed word in place, under the project's nbval plugin (tolerances and checks from the
 cells' metadata). The regressed copy must fail, and at least one named cell must fail on a
 number beyond its tolerance, not on its words. The unchanged copy passes, so the failure is the
-regression's: where the copy is the lesson's own first cells, in order (every case now), the
-lesson's nbval run in the same `make test` proves that (its cells run exactly so in a fresh
-kernel); a case that keeps only some cells (``keep``) runs its unchanged cut copy here too.
+regression's: the copy is the lesson's own first cells, in order, and the lesson's nbval run in
+the same `make test` proves that they pass (its cells run exactly so in a fresh kernel).
 """
 
 from __future__ import annotations
@@ -35,12 +34,6 @@ class Regression:
     must_fail: tuple[str, ...]  # text of the code cells that must fail on a number
     replace: tuple[str, str] | None = None  # (old, new) in one code cell's source
     insert_after_setup: str | None = None  # a code cell run right after the setup cell
-    keep: tuple[str, ...] = ()  # if given, only the setup cell and the code cells with these
-
-    @property
-    def is_prefix(self) -> bool:
-        """Whether the unchanged copy is the lesson's first cells as they stand (none dropped)."""
-        return not self.keep
 
 
 REGRESSIONS = [
@@ -92,17 +85,12 @@ REGRESSIONS = [
 ]
 
 
-def cut_copy(reg: Regression, regressed: bool) -> nbformat.NotebookNode:
-    """Return the lesson cut after ``reg.last_cell``, with the mistake if ``regressed``."""
+def cut_copy(reg: Regression) -> nbformat.NotebookNode:
+    """Return the lesson cut after ``reg.last_cell``, with the mistake made."""
     nb = nbformat.read(NOTEBOOKS / reg.lesson, as_version=4)
     end = next(k for k, c in enumerate(nb.cells)
                if c.cell_type == "code" and reg.last_cell in c.source)
     nb.cells = nb.cells[:end + 1]
-    if reg.keep:  # only what the checked cells need (the others are not compared then)
-        nb.cells = [c for c in nb.cells if c.cell_type == "code" and (
-            "setup" in c.metadata.get("tags", []) or any(t in c.source for t in reg.keep))]
-    if not regressed:
-        return nb
     if reg.replace:
         old, new = reg.replace
         hits = [c for c in nb.cells if c.cell_type == "code" and old in c.source]
@@ -132,14 +120,8 @@ def code_index(nb: nbformat.NotebookNode, text: str) -> int:
 
 
 def check_regression(reg: Regression, tmp_path: Path) -> None:
-    """Run the cut lesson regressed (it must fail on numbers), and clean if cells were dropped."""
-    if not reg.is_prefix:  # a prefix runs clean in the lesson's own nbval run
-        clean = tmp_path / "clean.ipynb"
-        nbformat.write(cut_copy(reg, regressed=False), clean)
-        proc = run_nbval(clean)
-        assert proc.returncode == 0, f"the unchanged copy should pass:\n{proc.stdout[-3000:]}"
-
-    nb = cut_copy(reg, regressed=True)
+    """Run the cut lesson with its mistake: it must fail, on numbers, in the named cells."""
+    nb = cut_copy(reg)
     path = tmp_path / "regressed.ipynb"
     nbformat.write(nb, path)
     proc = run_nbval(path)
