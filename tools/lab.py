@@ -23,7 +23,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -63,9 +63,13 @@ def free_port() -> int:
 class LabServer:
     """JupyterLab on loopback over a temporary copy of the given notebooks."""
 
-    def __init__(self, notebooks: list[Path], *, python: str = sys.executable) -> None:
+    def __init__(self, notebooks: list[Path], *, python: str = sys.executable,
+                 kernel_python: str | None = None,
+                 prepare: Callable[[Path, Path], None] | None = None) -> None:
         self.notebooks = notebooks
         self.python = python
+        self.kernel_python = kernel_python  # None: the server's own Python runs the kernels
+        self.prepare = prepare or shutil.copy2  # writes each notebook's served copy
         self.token = secrets.token_hex(24)
         self.port = free_port()
         self.tmp = Path(tempfile.mkdtemp(prefix="lab-browser-test-"))
@@ -82,11 +86,23 @@ class LabServer:
         """Copy the notebooks, start JupyterLab and wait until its API answers."""
         (self.root / "notebooks").mkdir(parents=True)
         for nb in self.notebooks:
-            shutil.copy2(nb, self.root / "notebooks" / nb.name)
+            self.prepare(nb, self.root / "notebooks" / nb.name)
         dirs = {name: self.tmp / name for name in
                 ("config", "runtime", "data", "settings", "workspaces", "ipython")}
         for d in dirs.values():
             d.mkdir()
+        if self.kernel_python:
+            # A kernel spec named like the default one, on JUPYTER_PATH (searched before any
+            # other folder): every notebook's kernel then runs on that Python (another virtual
+            # environment's, say), without the checkout on its path.
+            spec = self.tmp / "path" / "kernels" / "python3" / "kernel.json"
+            spec.parent.mkdir(parents=True)
+            spec.write_text(json.dumps({
+                "argv": [self.kernel_python, "-m", "ipykernel_launcher", "-f",
+                         "{connection_file}"],
+                "display_name": "Python 3", "language": "python",
+                "env": {"PYTHONPATH": "", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}}),
+                encoding="utf-8")
         for plugin, values in LAB_SETTINGS.items():
             path = dirs["settings"] / f"{plugin}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,6 +112,9 @@ class LabServer:
                    JUPYTER_DATA_DIR=str(dirs["data"]), IPYTHONDIR=str(dirs["ipython"]),
                    JUPYTER_PLATFORM_DIRS="1")
         env.pop("JUPYTER_TOKEN", None)
+        if self.kernel_python:
+            env["JUPYTER_PATH"] = os.pathsep.join(
+                [str(self.tmp / "path"), *filter(None, [os.environ.get("JUPYTER_PATH")])])
         cmd = [
             self.python, "-m", "jupyterlab", "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
@@ -257,8 +276,10 @@ JS_DOM = """() => {
     png_loaded: pngs.filter((i) => i.complete && i.naturalWidth > 0).length,
     output_imgs: q('.jp-OutputArea-output img').length,
     widget_views: q('.jp-OutputArea-output > .jupyter-widgets').length,
-    widget_errors: q('.jp-OutputArea-output').map((e) => e.innerText).filter(
-        (t) => t.includes('Error displaying widget') || t.includes('Loading widget')),
+    widget_errors: q('.jp-OutputArea-output').filter(
+        (e) => e.querySelector('.jupyter-widgets-error-widget')
+          || e.innerText.includes('Error displaying widget')
+          || e.innerText.includes('Loading widget')).map((e) => e.innerText.slice(0, 200)),
     sliders: q('.jp-OutputArea-output .widget-slider').length,
     prompts: q('.jp-CodeCell .jp-InputArea-prompt').map((e) => e.innerText.trim()),
   };
