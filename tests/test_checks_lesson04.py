@@ -396,6 +396,17 @@ def scipy_logsumexp(Z):
     return m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
 
 
+def test_softmax_ce_grad_one_maximum_for_the_whole_batch_is_refused():
+    """Z - Z.max() is stable for the largest row only: a row far below it becomes 0 / 0."""
+    def global_max(Z, y):
+        e = np.exp(Z - Z.max())
+        return (e / e.sum(axis=1, keepdims=True) - np.eye(Z.shape[1])[y]) / len(Z)
+
+    feedback = quiet(check.softmax_ce_grad, global_max)
+    assert feedback.kind == "wrong" and "whole batch" in feedback.message
+    assert "Z.max(axis=1, keepdims=True)" in feedback.message
+
+
 @pytest.mark.parametrize("fn, words", [
     (lambda Z, y: (np.eye(Z.shape[1])[y] - softmax(Z)) / len(Z), "values differ"),  # Y - P
     (lambda Z, y: (softmax(Z) - np.eye(Z.shape[1])[y]) / Z.shape[1], "values differ"),  # / C

@@ -192,6 +192,13 @@ def test_output_size_function_alternatives(conv_output) -> None:
     assert kind(check.output_size_function(conv_output)) == "right"
 
 
+def test_output_size_function_refuses_rounding_instead_of_the_floor() -> None:
+    def rounded(n, k, stride, padding):
+        return math.ceil(n / stride) if padding == "same" else round((n - k) / stride) + 1
+
+    assert kind(check.output_size_function(rounded)) == "wrong"
+
+
 def test_output_size_function_refuses_the_cs231n_formula_for_even_kernels() -> None:
     # Judged wrongly before (review 29): right for odd kernels only; Keras gives 28, not 27,
     # for conv_output(28, 2, 1, "same").

@@ -115,6 +115,8 @@ def softmax_ce_grad(fn: Any) -> Feedback:
         (np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]]), np.array([0, 2])),
         (rng.normal(size=(6, 10)) * 3, rng.integers(0, 10, 6)),
         (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, 0.0, 1000.0]]), np.array([2, 0])),
+        # one row far below the other: one maximum for the whole batch leaves it 0 / 0
+        (np.array([[1000.0, 1001.0, 1002.0], [1.0, 2.0, 3.0]]), np.array([2, 0])),
     ]
     for Z, y in cases:
         expected = _softmax_ce_grad(Z, y)
@@ -133,7 +135,8 @@ def softmax_ce_grad(fn: Any) -> Feedback:
             continue
         if not np.all(np.isfinite(got)):
             return wrong(f"for logits as large as {np.abs(Z).max():g} your gradient contains "
-                         "nan or inf: np.exp overflowed.",
+                         "nan or inf: np.exp overflowed, or one maximum subtracted for the whole "
+                         "batch left a row far below it as 0 / 0.",
                          "subtract each row's maximum, Z - Z.max(axis=1, keepdims=True), "
                          "before np.exp; softmax does not change.")
         if _close(got / len(Z), expected):

@@ -301,7 +301,8 @@ def best_epoch(answer: Any, history: Any, monitor: str = "val_loss") -> Feedback
     values = np.asarray(history[monitor], dtype=float)
     best = int(values.argmax() if "acc" in monitor else values.argmin()) + 1
     fb = check_integer(answer, best, what=what,
-                       hint=f"look for the best {monitor} in the epoch log.")
+                       hint=f"look for the epoch with the best {monitor} in the fit's "
+                            f"history (history.history[{monitor!r}], one value per epoch).")
     if fb.kind != "wrong":
         return fb
     given = _as_int(answer)

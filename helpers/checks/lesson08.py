@@ -51,7 +51,7 @@ _WHY_NOT = {
 OUTPUT_SIZE_CASES = ((28, 5, 1, "valid"), (28, 5, 1, "same"), (28, 3, 2, "valid"),
                      (28, 3, 2, "same"), (27, 2, 2, "valid"), (14, 5, 1, "valid"),
                      (7, 3, 3, "same"), (28, 4, 2, "valid"), (28, 2, 1, "same"),
-                     (9, 4, 2, "same"))
+                     (9, 4, 2, "same"), (30, 3, 2, "valid"))  # the last: floor, not round
 CONV_LAYER_PARAMS = 3 * 3 * 32 * 64 + 64  # Conv2D(64, 3) after a layer with 32 filters
 
 
