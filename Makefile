@@ -243,6 +243,5 @@ test-colab: $(COLAB_STAMP) $(if $(filter browser,$(COLAB_LESSONS)),browser-setup
 	if [ $$status -eq 5 ]; then echo "make test-colab: pytest collected no tests"; exit 1; fi; \
 	test $$status -eq 0 || exit $$status; \
 	if [ "$(COLAB_LESSONS)" = browser ]; then \
-		LAB_KERNEL_PYTHON="$(abspath $(COLAB_PY))" LAB_LESSONS="$(LESSONS)" $(PY) -m pytest \
-			-o addopts="" -p no:cacheprovider -v -n $(WORKERS) --dist loadgroup tests_browser; \
+		LAB_KERNEL_PYTHON="$(abspath $(COLAB_PY))" $(MAKE) --no-print-directory test-browser; \
 	fi

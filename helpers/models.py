@@ -109,17 +109,16 @@ def train_lesson05_model(splits: object, *, log: bool = False) -> object:
     import keras
 
     from helpers.setup import seed_everything
-    from helpers.training import EpochLog
+    from helpers.training import STEPS_PER_EXECUTION, EpochLog
 
     x_train, y_train, x_val, y_val = _train_arrays(splits)
     epochs, batch = int(RECIPE["epochs"]), int(RECIPE["batch_size"])  # type: ignore[call-overload]
     model = build_lesson05_model()
     steps = -(-len(x_train) // batch)
     schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=epochs * steps)
-    # 32 batches per call into TensorFlow: the lesson's arithmetic bit for bit, less overhead.
     model.compile(optimizer=keras.optimizers.Adam(schedule),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"], steps_per_execution=32)
+                  metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
     seed_everything(int(RECIPE["seed"]))  # type: ignore[call-overload]
     model.fit(x_train, y_train, epochs=epochs, batch_size=batch,
               validation_data=(x_val, y_val), verbose=0,

@@ -93,10 +93,10 @@ def test_build_mlp_layers_and_compile() -> None:
 def test_many_batches_per_call_train_bit_for_bit_like_one(tiny: data.MnistSplits) -> None:
     """steps_per_execution only saves overhead: weights and history are exactly the same."""
     from helpers.setup import seed_everything
-    from helpers.tuning import models
+    from helpers.training import STEPS_PER_EXECUTION
 
     runs = []
-    for steps in (1, models.STEPS_PER_EXECUTION):
+    for steps in (1, STEPS_PER_EXECUTION):
         seed_everything(7)
         model = tuning.build_mlp(hidden=(32,), dropout=0.2, decay_steps=80)
         model.compile(optimizer=model.optimizer, loss=model.loss, metrics=["accuracy"],
@@ -105,7 +105,7 @@ def test_many_batches_per_call_train_bit_for_bit_like_one(tiny: data.MnistSplits
         history = model.fit(tiny.x_train, tiny.y_train, epochs=2, batch_size=32, verbose=0,
                             validation_data=(tiny.x_val, tiny.y_val)).history
         runs.append((history, model.get_weights()))
-    assert models.STEPS_PER_EXECUTION > 1
+    assert STEPS_PER_EXECUTION > 1
     assert runs[0][0] == runs[1][0]
     assert all(np.array_equal(u, v) for u, v in zip(runs[0][1], runs[1][1], strict=True))
 

@@ -55,7 +55,7 @@ def with_checks(src: Path, dst: Path) -> None:
     cells = []
     for cell in nb.cells:
         cells.append(cell)
-        checks = checks_of(cell.metadata, f"{src.name}") if cell.cell_type == "code" else []
+        checks = checks_of(cell.metadata, src.name) if cell.cell_type == "code" else []
         if checks:
             source = (f"for _check in {json.dumps(checks)}:\n"
                       "    if not eval(_check):\n"

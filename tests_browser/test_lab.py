@@ -28,21 +28,6 @@ from tools import generate, lab
 ROOT = Path(__file__).resolve().parents[1]
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-
-
-def _chosen(lessons: list[dict], only: str) -> list[dict]:
-    """Return the lessons LAB_LESSONS names: numbers ("02 07"), "widgets", or all if empty."""
-    if only.strip() == "widgets":  # the lessons whose committed outputs show a live widget
-        return [x for x in lessons if (ROOT / "notebooks" / x["file"]).exists() and any(
-            WIDGET_MIME in o.get("data", {}) for c in nbformat.read(
-                ROOT / "notebooks" / x["file"], as_version=4).cells for o in c.get("outputs", []))]
-    numbers = only.replace(",", " ").split()
-    return [x for x in lessons if not numbers or x["number"] in numbers]
-
-
-# LAB_LESSONS runs some lessons only: .ci/run runs those with widgets here, on the project's
-# kernel, and every lesson on Colab's versions in `make test-colab`.
-LESSONS = _chosen(generate.lessons(), os.environ.get("LAB_LESSONS", ""))
 # The lessons whose explorers the spec names (a slider that redraws a figure).
 SLIDER_LESSONS = {"02_neuron_math.ipynb", "03_activation_functions.ipynb"}
 # The lesson with the drawing pad: a 1 and then a 7 drawn with the mouse must be read as such.
@@ -60,6 +45,21 @@ def committed(path: Path) -> dict:
         "pngs": sum("image/png" in o.get("data", {}) for o in outputs),
         "widgets": sum(WIDGET_MIME in o.get("data", {}) for o in outputs),
     }
+
+
+def _chosen(lessons: list[dict], only: str) -> list[dict]:
+    """Return the lessons LAB_LESSONS names: numbers ("02 07"), "widgets", or all if empty."""
+    if only.strip() == "widgets":  # the lessons whose committed outputs show a live widget
+        paths = {x["file"]: ROOT / "notebooks" / x["file"] for x in lessons}
+        return [x for x in lessons
+                if paths[x["file"]].exists() and committed(paths[x["file"]])["widgets"]]
+    numbers = only.replace(",", " ").split()
+    return [x for x in lessons if not numbers or x["number"] in numbers]
+
+
+# LAB_LESSONS runs some lessons only: .ci/run runs those with widgets here, on the project's
+# kernel, and every lesson on Colab's versions in `make test-colab`.
+LESSONS = _chosen(generate.lessons(), os.environ.get("LAB_LESSONS", ""))
 
 
 def error_report(state: dict) -> list[str]:
