@@ -51,10 +51,11 @@ lab: setup
 
 # pytest exits 5 when it collected no tests: that is a failure, not a pass.
 # Tests run on $(WORKERS) processes (pytest-xdist, one per core by default); --dist loadscope
-# keeps each lesson's cells together, in order, on one process, since they share a kernel.
+# keeps each lesson's cells together, in order, on one process, since they share a kernel;
+# --no-loadscope-reorder keeps conftest.py's order, the slowest lessons and tests first.
 WORKERS ?= auto
 test: setup
-	@$(PY) -m pytest -n $(WORKERS) --dist loadscope; status=$$?; \
+	@$(PY) -m pytest -n $(WORKERS) --dist loadscope --no-loadscope-reorder; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests"; exit 1; fi; \
 	exit $$status
 

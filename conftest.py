@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
+
+import pytest
 
 # Cells that declare a tolerance in their metadata compare numbers within it
 # (tools/nbval_tolerance.py). It loads when this checkout's tools/ is importable, as under
@@ -69,3 +73,43 @@ class LessonSummary:
 def pytest_configure(config) -> None:
     """Register the per-lesson summary (with xdist, the controller sees every report)."""
     config.pluginmanager.register(LessonSummary(), "lesson-summary")
+
+
+# The slowest groups of unit tests, in seconds (measured with `--durations=0` on two cores, the
+# others busy): they start first, beside the lessons, so that no long group starts last and
+# runs alone at the end of `make test`. A rough order is all that is needed.
+SLOW_SCOPES = {
+    "tests/test_teeth.py::TestSmallerLearningRate": 150,
+    "tests/test_distributed.py": 97,
+    "tests/test_nbval_tolerance.py": 75,
+    "tests/test_teeth.py::TestSearchScoredOnTrainingData": 64,
+    "tests/test_tuning.py": 62,
+    "tests/test_teeth.py::TestUnscaledInput": 57,
+}
+RECORD = Path(__file__).resolve().parent / "tests" / "portability" / "observations.json"
+
+
+def scope_seconds() -> dict[str, float]:
+    """Return the expected seconds of each slow scope: lessons from the record, tests above."""
+    seconds: dict[str, float] = dict(SLOW_SCOPES)
+    if RECORD.exists():
+        for lesson, runs in json.loads(RECORD.read_text()).get("seconds", {}).items():
+            if runs:
+                seconds[f"notebooks/{lesson}"] = statistics.median(runs.values())
+    return seconds
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Put the slowest scopes first (longest first), each in its own order, the rest after.
+
+    xdist's loadscope hands out scopes (a lesson, a module, a class) in this order when run
+    with --no-loadscope-reorder, as `make test` is: longest first keeps both workers busy to
+    the end.
+    """
+    seconds = scope_seconds()
+
+    def scope(item) -> str:
+        return item.nodeid.rsplit("::", 1)[0]
+
+    items.sort(key=lambda item: -seconds.get(scope(item), 0.0))  # stable: order kept within
