@@ -230,19 +230,31 @@ $(COLAB_STAMP): $(COLAB_CONSTRAINTS) Makefile
 # COLAB_LESSONS=nbval runs the lessons under nbval instead (--nbval-lax, with the same
 # checks), where no chromium can be installed.
 COLAB_LESSONS ?= browser
-test-colab: $(COLAB_STAMP) $(if $(filter browser,$(COLAB_LESSONS)),browser-setup)
+test-colab: test-colab-installed test-colab-lessons
+
+# The two halves, also run apart (.ci/run runs the first beside `make test`, where it mostly
+# waits on pip): the install path and the widgets on Colab's versions, then every lesson.
+.PHONY: test-colab-installed test-colab-lessons
+test-colab-installed: $(COLAB_STAMP)
 	$(COLAB_PY) -m pytest -o addopts="" -p no:cacheprovider --import-mode=importlib -v \
 		tests/colab/test_on_colab.py
 	@PYTHONPATH=tests/colab PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest \
 		-o addopts="" -p no:cacheprovider --import-mode=importlib -p nbval_stderr \
-		--nbval-lax --nbval-current-env -n $(WORKERS) --dist loadscope \
-		$(if $(filter nbval,$(COLAB_LESSONS)),$(NB)) \
+		-n $(WORKERS) --dist loadscope \
 		tests/colab/test_installed.py tests/test_widgets_display.py \
 		tests/test_widgets_neuron.py tests/test_widgets_activations.py tests/test_widgets_pad.py \
 		$(COLAB_DESELECT); status=$$?; \
 	$(COLAB_PY) -m tools.versions; \
 	if [ $$status -eq 5 ]; then echo "make test-colab: pytest collected no tests"; exit 1; fi; \
-	test $$status -eq 0 || exit $$status; \
-	if [ "$(COLAB_LESSONS)" = browser ]; then \
-		LAB_KERNEL_PYTHON="$(abspath $(COLAB_PY))" $(MAKE) --no-print-directory test-browser; \
-	fi
+	exit $$status
+
+test-colab-lessons: test-colab-lessons-$(COLAB_LESSONS)
+
+.PHONY: test-colab-lessons-browser test-colab-lessons-nbval
+test-colab-lessons-browser: $(COLAB_STAMP) browser-setup
+	@LAB_KERNEL_PYTHON="$(abspath $(COLAB_PY))" $(MAKE) --no-print-directory test-browser
+
+test-colab-lessons-nbval: $(COLAB_STAMP)
+	PYTHONPATH=tests/colab PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest \
+		-o addopts="" -p no:cacheprovider --import-mode=importlib -p nbval_stderr \
+		--nbval-lax --nbval-current-env -n $(WORKERS) --dist loadscope $(NB)

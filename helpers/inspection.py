@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers import activations, scratch
+from helpers import activations, scratch, validate
 from helpers.plots import IMAGE_CMAP, digit_color
 
 WEIGHT_CMAP = "RdBu_r"  # diverging: red for positive weights, blue for negative, white at 0
@@ -369,4 +369,101 @@ def plot_shift_accuracy(accuracy: dict[int, float], title: str | None = None) ->
     ax.set_xlabel("shift (pixels, any of 4 directions)")
     ax.set_ylabel("test accuracy")
     ax.set_title(title or "A shifted digit is a new pattern to an MLP", fontsize=10)
+    return fig
+
+
+# --- temperature scaling --------------------------------------------------------------------
+
+TEMPERATURE_GRID = np.geomspace(0.05, 20.0, 601)  # 0.05 to 20, each T about 1% above the last
+
+
+def predict_logits(network: Any, x: Any) -> np.ndarray:
+    """Return the network's logits for images ``x`` (float64): its outputs before the softmax."""
+    if _is_dense_mlp(network):
+        return layer_outputs(network, x)[-1].astype(np.float64)
+    last = network.layers[-1] if network.layers else None
+    if getattr(getattr(last, "activation", None), "__name__", "") == "softmax":
+        raise ValueError("network's last layer must output logits (no softmax).")
+    return np.asarray(network.predict(_flat_images(x), batch_size=1000, verbose=0), np.float64)
+
+
+def _check_logits(logits: Any, y: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return ``logits`` (N, classes) as float64 and labels ``y`` (if given), or raise."""
+    logits = validate.real_array(logits, "logits", dtype=np.float64, used_by="the softmax")
+    if logits.ndim != 2 or logits.shape[1] < 2 or len(logits) == 0:
+        raise ValueError(f"logits must have shape (N, classes) with N >= 1 and at least 2 "
+                         f"classes, got {logits.shape}; use predict_logits(network, x).")
+    if y is not None:
+        y = validate.class_labels(y, len(logits), logits.shape[1], "y", "logits")
+    return logits, y
+
+
+def _temperature(temperature: Any) -> float:
+    """Return ``temperature`` as a float > 0, or raise naming it."""
+    return validate.positive_number(temperature, "temperature", example="1.5")
+
+
+def temperature_softmax(logits: Any, temperature: float = 1.0) -> np.ndarray:
+    """Return the softmax of ``logits / temperature``, row by row.
+
+    T > 1 softens the probabilities (the top one falls), T < 1 sharpens them (it rises).
+    Dividing a row by the same T > 0 keeps the order of its logits: the top class is unchanged.
+    """
+    logits, _ = _check_logits(logits)
+    return activations.softmax(logits / _temperature(temperature), axis=1)
+
+
+def nll(logits: Any, y: Any, temperature: float = 1.0) -> float:
+    """Return the negative log-likelihood: the mean of -log p(true class) under softmax(logits / T).
+
+    That is lesson 04's cross-entropy loss. It is computed with a stable log-softmax, so a
+    probability too small for float64 (which would be log 0) still gives a finite value.
+    """
+    logits, y = _check_logits(logits, y)
+    z = logits / _temperature(temperature)
+    z = z - z.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return float(-log_p[np.arange(len(z)), y].mean())
+
+
+def fit_temperature(logits: Any, y: Any, grid: Any = None) -> float:
+    """Return the temperature on ``grid`` with the lowest :func:`nll` of ``logits`` and ``y``.
+
+    The default grid runs from 0.05 to 20, each value about 1% above the one before. Fit on
+    validation data, never on the test set: the test set is for the final measurement.
+    """
+    logits, y = _check_logits(logits, y)
+    grid = TEMPERATURE_GRID if grid is None else validate.real_array(grid, "grid", dtype=np.float64)
+    if grid.ndim != 1 or len(grid) < 3 or grid.min() <= 0:
+        raise ValueError(f"grid must be a 1-D array of at least 3 temperatures > 0, got "
+                         f"shape {grid.shape}; e.g. np.geomspace(0.05, 20, 601).")
+    grid = np.unique(grid)
+    losses = [nll(logits, y, t) for t in grid]
+    best = int(np.argmin(losses))
+    if best in (0, len(grid) - 1):
+        raise ValueError(f"the lowest NLL is at the edge of the grid (T = {grid[best]:.3g}), so "
+                         f"the best T may lie beyond it; widen the grid.")
+    return float(grid[best])
+
+
+def plot_named_images(images: dict[str, Any]) -> Figure:
+    """Show 28x28 images side by side, ink dark on white, each framed and titled by its name."""
+    if not isinstance(images, dict) or not images:
+        raise ValueError("images must be a non-empty dict of names to 28x28 images.")
+    bad = [name for name, image in images.items() if np.shape(image) != (28, 28)]
+    if bad:
+        raise ValueError(f"images must each be 28x28; {bad[0]!r} has shape "
+                         f"{np.shape(images[bad[0]])}.")
+    arrays = _flat_images(np.stack([np.asarray(v, dtype=np.float64) for v in images.values()]),
+                          "images")
+    fig, axes = plt.subplots(1, len(images), figsize=(1.35 * len(images), 1.6), squeeze=False)
+    for ax, name, image in zip(axes[0], images, arrays, strict=True):
+        ax.imshow(image.reshape(28, 28), cmap=IMAGE_CMAP, vmin=0, vmax=1)
+        ax.set_title(name, fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():  # a frame, so that a blank page shows too
+            spine.set_visible(True)
+            spine.set_color("#999999")
     return fig

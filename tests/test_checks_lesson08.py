@@ -86,48 +86,6 @@ def test_conv_layer_params(answer, expected, words) -> None:
     assert kind(fb) == expected and words in fb.message
 
 
-def test_max_pool_function() -> None:
-    def max_pool(fmap):
-        h, w = fmap.shape[0] // 2, fmap.shape[1] // 2
-        return fmap[:2 * h, :2 * w].reshape(h, 2, w, 2).max(axis=(1, 3))
-
-    def mean_pool(fmap):
-        h, w = fmap.shape[0] // 2, fmap.shape[1] // 2
-        return fmap[:2 * h, :2 * w].reshape(h, 2, w, 2).mean(axis=(1, 3))
-
-    def keeps_edge(fmap):
-        padded = np.pad(fmap, ((0, fmap.shape[0] % 2), (0, fmap.shape[1] % 2)),
-                        constant_values=-np.inf)
-        return max_pool(padded)
-
-    def min_pool(fmap):
-        return -max_pool(-fmap)
-
-    def broken(fmap):
-        raise IndexError("out of range")
-
-    def todo(fmap):
-        pass
-
-    assert kind(check.max_pool_function(max_pool)) == "right"
-    assert kind(check.max_pool_function(lambda f: max_pool(f).tolist())) == "right"
-    fb = check.max_pool_function(lambda f: f)
-    assert kind(fb) == "wrong" and "no downsampling" in fb.message
-    fb = check.max_pool_function(mean_pool)
-    assert kind(fb) == "wrong" and "averaged" in fb.message
-    fb = check.max_pool_function(keeps_edge)
-    assert kind(fb) == "wrong" and "drop the last row" in fb.message
-    fb = check.max_pool_function(min_pool)
-    assert kind(fb) == "wrong" and "fmap[2i:2i+2" in fb.message
-    fb = check.max_pool_function(broken)
-    assert kind(fb) == "malformed" and "IndexError" in fb.message
-    assert kind(check.max_pool_function(lambda f: f[:1, :1])) == "malformed"
-    assert kind(check.max_pool_function(lambda f: "pooled")) == "malformed"
-    assert kind(check.max_pool_function("max")) == "malformed"
-    assert kind(check.max_pool_function(todo)) == "unanswered"
-    assert kind(check.max_pool_function(...)) == "unanswered"
-
-
 @pytest.mark.parametrize(("answer", "expected", "words"), [
     (24, "right", "24"), (np.int64(24), "right", "24"), (18, "wrong", "2 x 4"),
     (3, "wrong", "own kernel"), (16, "wrong", "widens"), (30, "wrong", "(3 - 1) x jump"),
@@ -154,8 +112,8 @@ def test_why_robust_options_are_written_out() -> None:
 
 
 @pytest.mark.parametrize(("answer", "expected", "words"), [
-    ("b", "right", "Correct"), (" B ", "right", "Correct"), ("a", "wrong", "fewer parameters"),
-    ("c", "wrong", "same unshifted"), ("D", "wrong", "moved feature map"),
+    ("b", "right", "Correct"), (" B ", "right", "Correct"), ("a", "wrong", "same weights"),
+    ("c", "wrong", "other seeds"), ("D", "wrong", "cover the whole image"),
     ("e", "malformed", "not one of"), (2, "malformed", "strings"),
     (..., "unanswered", "Not answered")])
 def test_why_robust(answer, expected, words) -> None:
@@ -219,31 +177,6 @@ def test_output_size_function_names_the_mistake(conv_output, words) -> None:
     assert kind(fb) == "wrong" and words in fb.message, fb.message
 
 
-def test_max_pool_function_alternatives() -> None:
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    def windows(fmap):
-        h, w = fmap.shape[0] // 2 * 2, fmap.shape[1] // 2 * 2
-        return sliding_window_view(fmap[:h, :w], (2, 2))[::2, ::2].max(axis=(2, 3))
-
-    def four_maxima(fmap):
-        h, w = fmap.shape[0] // 2 * 2, fmap.shape[1] // 2 * 2
-        f = fmap[:h, :w]
-        return np.maximum.reduce([f[0::2, 0::2], f[0::2, 1::2], f[1::2, 0::2], f[1::2, 1::2]])
-
-    assert kind(check.max_pool_function(windows)) == "right"
-    assert kind(check.max_pool_function(four_maxima)) == "right"
-
-
-def test_max_pool_function_more_wrong_answers() -> None:
-    def abs_max(fmap):  # the largest magnitude: wrong on negative maps
-        h, w = fmap.shape[0] // 2, fmap.shape[1] // 2
-        return np.abs(fmap[:2 * h, :2 * w]).reshape(h, 2, w, 2).max(axis=(1, 3))
-
-    fb = check.max_pool_function(abs_max)
-    assert kind(fb) == "wrong" and "differ from max pooling" in fb.message
-
-
 @pytest.mark.parametrize(("answer", "words"), [
     (3 * 3 * 32 * 64 + 64, "Correct"), (64 * (9 * 32 + 1), "Correct"),
     (3 * 3 * 64 + 64, "all 32 input"), (3 * 3 * 32 * 64, "bias")])
@@ -254,3 +187,291 @@ def test_conv_layer_params_alternatives_and_wrong_answers(answer, words) -> None
 def test_receptive_field_alternatives(cnn) -> None:
     assert kind(check.receptive_field(24.0, cnn)) == "right"
     assert kind(check.receptive_field(np.array([24]), cnn)) == "right"
+
+
+# --- gap_head: the CNN with a global-average-pooling head (exercise 5) ----------------------
+
+def gap_model(*head, padding="valid", filters=(16, 32), convs=2, first=(784,)):
+    """The lesson's CNN up to pool2 (new layers), then ``head`` (default: GAP and Dense(10))."""
+    import keras
+
+    layers = [keras.Input(shape=first)]
+    if first == (784,):
+        layers.append(keras.layers.Reshape((28, 28, 1)))
+    for f in filters[:convs]:
+        layers += [keras.layers.Conv2D(f, 5, activation="relu", padding=padding),
+                   keras.layers.MaxPooling2D(2)]
+    if not head:
+        head = (keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10))
+    return keras.Sequential([*layers, *head])
+
+
+def body_model(*body):
+    """Reshape, then ``body`` in place of cnn's two blocks, then GAP and Dense(10)."""
+    import keras
+
+    return keras.Sequential([keras.Input(shape=(784,)), keras.layers.Reshape((28, 28, 1)),
+                             *body, keras.layers.GlobalAveragePooling2D(),
+                             keras.layers.Dense(10)])
+
+
+def trained(model, logits=True):
+    """Return ``model`` compiled as in the lesson and trained for one step on 32 images."""
+    import keras
+
+    rng = np.random.default_rng(0)
+    model.compile(optimizer=keras.optimizers.Adam(2e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=logits),
+                  metrics=["accuracy"])
+    model.fit(rng.random((32, 784), dtype=np.float32), rng.integers(0, 10, 32), epochs=1,
+              batch_size=32, verbose=0)
+    return model
+
+
+CNN_CURVE = {0: 0.988, 1: 0.981, 2: 0.943, 3: 0.834, 4: 0.616}
+GAP_CURVE = {0: 0.979, 1: 0.975, 2: 0.950, 3: 0.870, 4: 0.700}  # any curve a trained net gives
+CURVES = {"MLP (lesson 05)": {0: 0.977, 1: 0.960, 2: 0.827, 3: 0.574, 4: 0.343},
+          "CNN": CNN_CURVE, "MLP, shifted training": {0: 0.975, 1: 0.974, 2: 0.970,
+                                                       3: 0.955, 4: 0.902}}
+
+
+@pytest.fixture(scope="module")
+def gap_trained():
+    return trained(gap_model())
+
+
+def test_gap_head_built_right_asks_for_training() -> None:
+    fb = check.gap_head(gap_model(), ..., CURVES)
+    assert kind(fb) == "unanswered" and not fb.ok
+    assert "Built right" in fb.message and "13,578 parameters" in fb.message
+    assert "32 maps of 4x4" in fb.message and "compile and fit" in fb.message
+    assert "Not answered" not in fb.message
+
+
+def test_gap_head_compiled_but_not_fitted_asks_for_training() -> None:
+    import keras
+
+    model = gap_model()
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(True))
+    assert "compile and fit" in check.gap_head(model, ..., CURVES).message
+
+
+@pytest.mark.parametrize(("build", "words"), [
+    (lambda: gap_model(padding="same"), "32 maps of 7x7"),
+    (lambda: gap_model(filters=(8, 64)), "64 maps of 4x4"),
+    (lambda: gap_model(filters=(16, 32, 32), convs=3, padding="same"), "3 Conv2D"),
+])
+def test_gap_head_alternatives(build, words) -> None:
+    fb = check.gap_head(build(), None, CURVES)
+    assert "Built right" in fb.message and words in fb.message, fb.message
+
+
+def test_gap_head_alternative_layouts() -> None:
+    import keras
+
+    assert "Built right" in check.gap_head(gap_model(
+        keras.layers.GlobalAveragePooling2D(), keras.layers.Dropout(0.25),
+        keras.layers.Dense(10)), ...).message
+    assert "Built right" in check.gap_head(gap_model(
+        keras.layers.GlobalAveragePooling2D(keepdims=True), keras.layers.Flatten(),
+        keras.layers.Dense(10)), ...).message
+    assert "Built right" in check.gap_head(gap_model(
+        keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10),
+        keras.layers.Activation("linear")), ...).message
+    L = keras.layers
+    for body in ((L.Conv2D(16, 5), L.ReLU(), L.MaxPooling2D(), L.Conv2D(32, 5),
+                  L.Activation("relu"), L.MaxPooling2D(2, padding="same")),
+                 (L.Conv2D(16, 5, activation="relu"), L.MaxPooling2D(2),
+                  L.Conv2D(32, 5, activation="relu"), L.Conv2D(32, 3, activation="relu",
+                                                               padding="same"),
+                  L.MaxPooling2D(2))):
+        fb = check.gap_head(body_model(*body), ...)
+        assert "Built right" in fb.message, fb.message
+    inputs = keras.Input(shape=(784,))
+    x = keras.layers.Reshape((28, 28, 1))(inputs)
+    for filters in (16, 32):
+        x = keras.layers.MaxPooling2D(2)(keras.layers.Conv2D(filters, 5, activation="relu")(x))
+    outputs = keras.layers.Dense(10)(keras.layers.GlobalAveragePooling2D()(x))
+    functional = keras.Model(inputs, outputs)
+    fb = check.gap_head(functional, ...)
+    assert "Built right" in fb.message and "13,578" in fb.message
+
+
+def test_gap_head_trained_asks_for_its_curve(gap_trained) -> None:
+    for curve in (..., None):
+        fb = check.gap_head(gap_trained, curve, CURVES)
+        assert kind(fb) == "unanswered" and "Built right and trained" in fb.message
+        assert "inspection.shift_accuracy(gap_cnn, x_some, y_some)" in fb.message
+
+
+def test_gap_head_right_shows_both_curves(gap_trained) -> None:
+    fb = check.gap_head(gap_trained, GAP_CURVE, CURVES)
+    assert kind(fb) == "right" and fb.ok
+    assert "97.9 / 97.5 / 95.0 / 87.0 / 70.0%" in fb.message
+    assert "the lesson's CNN: 98.8 / 98.1 / 94.3 / 83.4 / 61.6%" in fb.message
+    fb = check.gap_head(gap_trained, {**GAP_CURVE, 5: 0.4}, None)  # more shifts; no curves
+    assert kind(fb) == "right" and "lesson's CNN" not in fb.message
+    fb = check.gap_head(gap_trained, {s: np.float32(a) for s, a in GAP_CURVE.items()}, CURVES)
+    assert kind(fb) == "right" and "97.9 / 97.5" in fb.message
+    curves = {**CURVES, "CNN, global average pooling": GAP_CURVE}  # its own curve added
+    assert kind(check.gap_head(gap_trained, GAP_CURVE, curves)) == "right"
+
+
+def test_gap_head_with_a_real_curve_of_an_untrained_net(gap_trained) -> None:
+    from helpers import inspection
+
+    rng = np.random.default_rng(1)
+    x, y = rng.random((20, 784), dtype=np.float32), rng.integers(0, 10, 20)
+    curve = inspection.shift_accuracy(gap_trained, x, y)  # one step on noise: near chance
+    fb = check.gap_head(gap_trained, curve, CURVES)
+    assert kind(fb) == "wrong" and "reads only" in fb.message and "from_logits" in fb.message
+    assert "the lesson's CNN (98.8%)" in fb.message
+    fb = check.gap_head(gap_trained, {**GAP_CURVE, 0: 0.5}, None)
+    assert kind(fb) == "wrong" and "reads only 50.0%" in fb.message
+
+
+@pytest.mark.parametrize(("curve", "words"), [
+    ([0.98, 0.97, 0.95, 0.87, 0.70], "list"), ({0: 0.98, 1: 0.97}, "shifts [0, 1]"),
+    ({s: 100 * a for s, a in GAP_CURVE.items()}, "between 0 and 1"),
+    ({s: "98%" for s in range(5)}, "between 0 and 1"), ("0.98", "str")])
+def test_gap_head_malformed_curves(gap_trained, curve, words) -> None:
+    fb = check.gap_head(gap_trained, curve, CURVES)
+    assert kind(fb) == "malformed" and words in fb.message, fb.message
+
+
+@pytest.mark.parametrize("name", ["CNN", "MLP (lesson 05)"])
+def test_gap_head_refuses_a_curve_of_the_lesson(gap_trained, name) -> None:
+    fb = check.gap_head(gap_trained, dict(CURVES[name]), CURVES)
+    assert kind(fb) == "wrong" and f"curve of {name!r}" in fb.message
+
+
+def _wrong_heads():
+    import keras
+
+    L = keras.layers
+    return [
+        ("Flatten kept", lambda: gap_model(L.Flatten(), L.Dropout(0.25),
+                                           L.Dense(128, activation="relu"), L.Dropout(0.25),
+                                           L.Dense(10)), "still has Flatten"),
+        ("Flatten, no hidden", lambda: gap_model(L.Flatten(), L.Dense(10)), "still has Flatten"),
+        ("softmax output", lambda: gap_model(L.GlobalAveragePooling2D(),
+                                             L.Dense(10, activation="softmax")), "softmax"),
+        ("softmax layer", lambda: gap_model(L.GlobalAveragePooling2D(), L.Dense(10),
+                                            L.Softmax()), "from_logits=True"),
+        ("relu output", lambda: gap_model(L.GlobalAveragePooling2D(),
+                                          L.Dense(10, activation="relu")), "through relu"),
+        ("GAP missing", lambda: gap_model(L.Dense(10)), "no GlobalAveragePooling2D"),
+        ("global max", lambda: gap_model(L.GlobalMaxPooling2D(), L.Dense(10)), "largest value"),
+        ("windowed average", lambda: gap_model(L.AveragePooling2D(2), L.Flatten(),
+                                               L.Dense(10)), "small windows"),
+        ("whole-map average, Flatten", lambda: gap_model(L.AveragePooling2D(4), L.Flatten(),
+                                                         L.Dense(10)),
+         "averages over the whole 4x4 map, the same numbers as GlobalAveragePooling2D here"),
+        ("whole-map average, no Flatten", lambda: gap_model(L.AveragePooling2D(4), L.Dense(10)),
+         "whole 4x4 map"),
+        ("whole-map average, same", lambda: gap_model(L.AveragePooling2D(7), L.Flatten(),
+                                                      L.Dense(10), padding="same"),
+         "whole 7x7 map"),
+        ("wrong output size", lambda: gap_model(L.GlobalAveragePooling2D(), L.Dense(1)),
+         "has 1 unit;"),
+        ("hidden Dense kept", lambda: gap_model(L.GlobalAveragePooling2D(),
+                                                L.Dense(128, activation="relu"),
+                                                L.Dropout(0.25), L.Dense(10)), "Dense(128)"),
+        ("Dropout last", lambda: gap_model(L.GlobalAveragePooling2D(), L.Dense(10),
+                                           L.Dropout(0.25)), "ends with Dropout"),
+        ("Network in Network", lambda: gap_model(L.Conv2D(10, 1), L.GlobalAveragePooling2D()),
+         "head of Network in Network"),
+        ("Network in Network, relu and softmax",
+         lambda: gap_model(L.Conv2D(10, 1, activation="relu"), L.GlobalAveragePooling2D(),
+                           L.Softmax()), "replace Conv2D(10, 1)"),
+        ("GAP last", lambda: gap_model(L.GlobalAveragePooling2D()),
+         "ends with GlobalAveragePooling2D"),
+        ("no ReLU", lambda: body_model(L.Conv2D(16, 5), L.MaxPooling2D(2), L.Conv2D(32, 5),
+                                       L.MaxPooling2D(2)),
+         "the first Conv2D layer of gap_cnn has no ReLU, its activation is none (linear)"),
+        ("second without ReLU", lambda: body_model(L.Conv2D(16, 5, activation="relu"),
+                                                   L.MaxPooling2D(2), L.Conv2D(32, 5),
+                                                   L.MaxPooling2D(2)),
+         "the second Conv2D layer of gap_cnn has no ReLU"),
+        ("tanh", lambda: body_model(L.Conv2D(16, 5, activation="tanh"), L.MaxPooling2D(2),
+                                    L.Conv2D(32, 5, activation="relu"), L.MaxPooling2D(2)),
+         "no ReLU, its activation is tanh"),
+        ("no pooling", lambda: body_model(L.Conv2D(16, 5, activation="relu"),
+                                          L.Conv2D(32, 5, activation="relu")),
+         "between the first and the second Conv2D, gap_cnn has no MaxPooling2D(2)"),
+        ("strided convolutions", lambda: body_model(
+            L.Conv2D(16, 5, strides=2, activation="relu"),
+            L.Conv2D(32, 5, strides=2, activation="relu")), "has strides=(2, 2)"),
+        ("pool2 left out", lambda: body_model(L.Conv2D(16, 5, activation="relu"),
+                                              L.MaxPooling2D(2),
+                                              L.Conv2D(32, 5, activation="relu")),
+         "after the second Conv2D, gap_cnn has no MaxPooling2D(2)"),
+        ("3x3 max pooling", lambda: body_model(L.Conv2D(16, 5, activation="relu"),
+                                               L.MaxPooling2D(3),
+                                               L.Conv2D(32, 5, activation="relu"),
+                                               L.MaxPooling2D(2)), "pool_size=(3, 3)"),
+        ("average pooling in the body", lambda: body_model(
+            L.Conv2D(16, 5, activation="relu"), L.AveragePooling2D(2),
+            L.Conv2D(32, 5, activation="relu"), L.AveragePooling2D(2)), "not its average"),
+        ("keepdims", lambda: gap_model(L.GlobalAveragePooling2D(keepdims=True), L.Dense(10)),
+         "shape (1, 1, 10)"),
+        ("one convolution", lambda: gap_model(L.GlobalAveragePooling2D(), L.Dense(10), convs=1),
+         "1 Conv2D layer;"),
+        ("no convolution", lambda: gap_model(L.GlobalAveragePooling2D(), L.Dense(10), convs=0),
+         "no Conv2D layers"),
+        ("images in", lambda: gap_model(first=(28, 28, 1)), "shape (28, 28, 1)"),
+    ]
+
+
+@pytest.mark.parametrize(("build", "words"), [case[1:] for case in _wrong_heads()],
+                         ids=[case[0] for case in _wrong_heads()])
+def test_gap_head_wrong_models(build, words) -> None:
+    fb = check.gap_head(build(), ..., CURVES)
+    assert kind(fb) == "wrong" and words in fb.message, fb.message
+
+
+def test_gap_head_trained_softmax_is_still_wrong() -> None:
+    import keras
+
+    softmax = trained(gap_model(keras.layers.GlobalAveragePooling2D(),
+                                keras.layers.Dense(10, activation="softmax")), logits=False)
+    fb = check.gap_head(softmax, GAP_CURVE, CURVES)
+    assert kind(fb) == "wrong" and "softmax" in fb.message
+
+
+def test_gap_head_refuses_the_layers_of_cnn(cnn) -> None:
+    import keras
+
+    shared = keras.Sequential([keras.Input(shape=(784,)), *cnn.layers[:4],
+                               keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10)])
+    fb = check.gap_head(shared, ..., CURVES)
+    assert kind(fb) == "wrong" and "share its weights" in fb.message
+
+
+@pytest.mark.parametrize(("answer", "words"), [
+    ("gap_cnn", "Keras model"), (3, "Keras model"), ("keras.Sequential", "class"),
+    ("layers", "list of layers"), ("no input", "no input shape")])
+def test_gap_head_malformed_models(answer, words) -> None:
+    import keras
+
+    if answer == "keras.Sequential":
+        answer = keras.Sequential
+    elif answer == "layers":
+        answer = [keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10)]
+    elif answer == "no input":
+        answer = keras.Sequential([keras.layers.Reshape((28, 28, 1)),
+                                   keras.layers.Conv2D(16, 5), keras.layers.Dense(10)])
+    fb = check.gap_head(answer, ..., CURVES)
+    assert kind(fb) == "malformed" and words in fb.message, fb.message
+
+
+def test_gap_head_unanswered() -> None:
+    for model in (..., None):
+        fb = check.gap_head(model, ..., CURVES)
+        assert kind(fb) == "unanswered" and "Not answered yet" in fb.message
+        assert "gap_cnn" in fb.message
+
+
+def test_gap_head_needs_the_lessons_curves_dict() -> None:
+    with pytest.raises(TypeError, match="curves must be"):
+        check.gap_head(..., ..., [CNN_CURVE])

@@ -215,3 +215,90 @@ def test_reliability_table_merges_the_low_bins() -> None:
     assert lines[1].startswith("    1 images with confidence 0.6-0.7:") and len(lines) == 4
     with pytest.raises(ValueError, match="reliability"):
         inspection.reliability_table([{"low": 0}])
+
+
+# --- temperature scaling --------------------------------------------------------------------
+
+def test_predict_logits_are_what_predict_probs_softmaxes(network, images) -> None:
+    from helpers import activations
+
+    x, _ = images
+    logits = inspection.predict_logits(network, x)
+    assert logits.dtype == np.float64 and logits.shape == (60, 10)
+    assert np.array_equal(activations.softmax(logits, axis=1), inspection.predict_probs(network, x))
+    cnn = _cnn()
+    assert np.allclose(inspection.predict_logits(cnn, x), cnn.predict(x, verbose=0), atol=1e-6)
+
+
+def test_temperature_softmax_keeps_the_top_class_and_softens_above_one() -> None:
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(200, 10)) * 5
+    base = inspection.temperature_softmax(logits, 1.0)
+    assert np.allclose(base.sum(axis=1), 1)
+    for T in (0.3, 1.7, 25.0):
+        p = inspection.temperature_softmax(logits, T)
+        assert np.array_equal(p.argmax(axis=1), logits.argmax(axis=1))
+        top = p.max(axis=1)
+        assert (top <= base.max(axis=1) + 1e-12).all() if T > 1 else \
+            (top >= base.max(axis=1) - 1e-12).all()
+    assert np.allclose(inspection.temperature_softmax([[1000.0, 0.0]], 2.0), [[1.0, 0.0]])
+    with pytest.raises(ValueError, match="temperature must be a positive number"):
+        inspection.temperature_softmax(logits, 0.0)
+    with pytest.raises(TypeError, match="temperature"):
+        inspection.temperature_softmax(logits, "2")
+    with pytest.raises(ValueError, match=r"shape \(N, classes\)"):
+        inspection.temperature_softmax(np.ones(10), 1.0)
+
+
+def test_nll_is_the_mean_cross_entropy_and_stays_finite() -> None:
+    logits = np.array([[2.0, 0.0, -1.0], [0.0, 3.0, 0.0]])
+    y = np.array([0, 2])
+    p = inspection.temperature_softmax(logits)
+    assert inspection.nll(logits, y) == pytest.approx(-np.log(p[[0, 1], y]).mean())
+    p2 = inspection.temperature_softmax(logits, 2.0)
+    assert inspection.nll(logits, y, 2.0) == pytest.approx(-np.log(p2[[0, 1], y]).mean())
+    assert inspection.nll([[1000.0, 0.0]], [1]) == pytest.approx(1000.0)  # p = exp(-1000)
+    with pytest.raises(ValueError, match="integer class ids"):
+        inspection.nll(logits, np.array([0.0, 2.0]))
+    with pytest.raises(ValueError, match="2 labels|same length"):
+        inspection.nll(logits, np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match="class ids 0-2"):
+        inspection.nll(logits, np.array([0, 3]))
+    with pytest.raises(ValueError, match="NaN"):
+        inspection.nll(np.full((2, 3), np.nan), y)
+
+
+def test_fit_temperature_finds_the_temperature_the_labels_were_drawn_at() -> None:
+    rng = np.random.default_rng(1)
+    logits = rng.normal(size=(5_000, 10)) * 4
+    p = inspection.temperature_softmax(logits, 2.0)  # labels as likely as softmax(logits / 2)
+    y = (p.cumsum(axis=1) > rng.random((len(p), 1))).argmax(axis=1)
+    T = inspection.fit_temperature(logits, y)
+    assert 1.9 < T < 2.1
+    losses = [inspection.nll(logits, y, t) for t in (T / 1.1, T, T * 1.1)]
+    assert losses[1] < min(losses[0], losses[2])
+    assert inspection.fit_temperature(logits, y, grid=[1.0, 2.0, 3.0]) == 2.0
+
+
+def test_fit_temperature_says_when_the_best_is_off_the_grid() -> None:
+    logits = np.array([[5.0, 0.0], [0.0, 5.0]])  # always right: sharper is always better
+    with pytest.raises(ValueError, match="edge of the grid"):
+        inspection.fit_temperature(logits, np.array([0, 1]))
+    with pytest.raises(ValueError, match="at least 3 temperatures > 0"):
+        inspection.fit_temperature(logits, np.array([0, 1]), grid=[0.0, 1.0, 2.0])
+    with pytest.raises(ValueError, match="at least 3 temperatures"):
+        inspection.fit_temperature(logits, np.array([0, 1]), grid=[[1.0, 2.0, 3.0]])
+
+
+def test_plot_named_images() -> None:
+    images = {"blank": np.zeros((28, 28)), "ink": np.ones((28, 28))}
+    fig = inspection.plot_named_images(images)
+    assert [ax.get_title() for ax in fig.axes] == ["blank", "ink"]
+    assert all(spine.get_visible() for spine in fig.axes[0].spines.values())
+    plt.close(fig)
+    with pytest.raises(ValueError, match="non-empty dict"):
+        inspection.plot_named_images({})
+    with pytest.raises(ValueError, match="'small' has shape"):
+        inspection.plot_named_images({"small": np.zeros((8, 8))})
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        inspection.plot_named_images({"bright": np.full((28, 28), 2.0)})

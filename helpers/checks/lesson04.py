@@ -1,4 +1,4 @@
-"""Checks for lesson 04 (training from scratch): a layer's gradient, momentum, a deeper net.
+"""Checks for lesson 04 (training from scratch): gradients, momentum, a deeper net's backprop.
 
 Each check calls your function on small, fixed inputs and compares with the reference
 maths of :mod:`helpers.scratch`. It never raises: it says what is right, what is off
@@ -7,6 +7,7 @@ maths of :mod:`helpers.scratch`. It never raises: it says what is right, what is
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -15,9 +16,9 @@ import numpy as np
 
 from helpers.checks._core import Feedback, malformed, not_a_function, right, unanswered, wrong
 from helpers.checks._core import unanswered_function as _todo
-from helpers.scratch import MLP, log_softmax, one_hot
+from helpers.scratch import cross_entropy, forward_pass, log_softmax, one_hot
 
-__all__ = ["backprop_by_hand", "forward_two_hidden", "grad_W2", "momentum_step",
+__all__ = ["backprop_by_hand", "backward_two_hidden", "grad_W2", "momentum_step",
            "softmax_ce_grad"]
 
 def _call(fn: Any, name: str, args: tuple[Any, ...]) -> tuple[Any, Feedback | None]:
@@ -288,79 +289,384 @@ def momentum_step(fn: Any) -> Feedback:
                  "new_v = momentum * v - lr * dW, then new_W = W + new_v, every time.")
 
 
+# Exercise 4: backpropagation through a 784-64-32-10 network (ReLU hidden layers, softmax
+# output), judged by finite differences and by helpers.scratch's backward_pass.
 _DEEP_SIZES = (784, 64, 32, 10)
+_DEPTH = len(_DEEP_SIZES) - 1
+_BATCH = 6  # not 5 or 20: a division by the 10 classes instead of N must not look like 2 or 0.5
+_LESSON_BATCH = 64  # the rows of the lesson's X and Y, x_train[:64]: a global len(X) or Y
+# A broadcast between the check's (6, k) and the lesson's one-hot Y, (64, 10).
+_LESSON_Y = re.compile(rf"\({_BATCH}, ?\d+\).*\({_LESSON_BATCH}, ?10\)"
+                       rf"|\({_LESSON_BATCH}, ?10\).*\({_BATCH}, ?\d+\)")
+_KEYS = tuple(f"{p}{layer}" for layer in range(1, _DEPTH + 1) for p in "Wb")
+_BACKWARD = tuple(f"{p}{layer}" for layer in range(_DEPTH, 0, -1) for p in "Wb")
+_NUDGED = 3  # entries of each parameter checked by finite differences
+_EPS = 1e-6
+_CACHE_KEYS = "A0 (that is X), Z1, A1, Z2, A2, Z3 and P"
+
+Grads = dict[str, np.ndarray]
+_LESSON_N_HINT = ("take N from the function's arguments, N = len(y), not from the lesson's X: "
+                  f"the function must work for any batch, and the check passes {_BATCH} images.")
+_DZ3_N_HINT = ("put the 1/N in dZ3 = (P - Y) / N with N = len(y), and sum the biases, "
+               "db = dZ.sum(axis=0): every dW and dZ below then inherits the 1/N.")
 
 
-def _relu(Z: np.ndarray) -> np.ndarray:
-    return np.maximum(Z, 0.0)
+def _deep_case() -> tuple[Grads, Grads, np.ndarray]:
+    """Parameters, forward cache and labels of the exercise's network on six images (float64).
+
+    Every hidden pre-activation is at least 1e-4 away from ReLU's kink at 0, a hundred times
+    more than a nudge of 1e-6 moves it, so the finite differences are exact to about 1e-9.
+    """
+    rng = np.random.default_rng(7)
+    params: Grads = {}
+    widths = zip(_DEEP_SIZES[:-1], _DEEP_SIZES[1:], strict=True)
+    for layer, (n_in, n_out) in enumerate(widths, start=1):
+        params[f"W{layer}"] = rng.normal(0.0, np.sqrt(2.0 / n_in), (n_in, n_out))
+        params[f"b{layer}"] = rng.normal(0.0, 0.05, n_out)
+    X = rng.random((_BATCH, _DEEP_SIZES[0]))
+    y = np.array([3, 0, 7, 7, 1, 9])
+    return params, forward_pass(params, X)[1], y
 
 
-def _softmax_rows(Z: np.ndarray, axis: int = 1) -> np.ndarray:
-    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
-    return E / E.sum(axis=axis, keepdims=True)
+def _backprop(params: Grads, cache: Grads, y: np.ndarray, *,
+              top: Callable[..., np.ndarray] | None = None,
+              weight: Callable[..., np.ndarray] | None = None,
+              bias: Callable[..., np.ndarray] | None = None,
+              through: Callable[..., np.ndarray] | None = None) -> tuple[Grads, Grads]:
+    """Return ``(grads, dZ by layer)``; each keyword swaps one step for a plausible mistake."""
+    P = cache["P"]
+    n = len(P)
+    Y = one_hot(y, P.shape[1], np.float64)
+    dZ = (P - Y) / n if top is None else top(P, Y, n)
+    grads: Grads = {}
+    dZs: Grads = {}
+    for layer in range(_DEPTH, 0, -1):
+        dZs[f"{layer}"] = dZ
+        A_prev = cache[f"A{layer - 1}"]
+        grads[f"W{layer}"] = A_prev.T @ dZ if weight is None else weight(cache, layer, dZ)
+        grads[f"b{layer}"] = dZ.sum(axis=0) if bias is None else bias(dZ)
+        if layer > 1:
+            dA, Z = dZ @ params[f"W{layer}"].T, cache[f"Z{layer - 1}"]
+            dZ = dA * (Z > 0) if through is None else through(dA, Z, layer - 1)
+    return grads, dZs
 
 
-def _forward_mistakes(X: np.ndarray, p: dict[str, np.ndarray]
-                      ) -> list[tuple[np.ndarray, str, str]]:
-    """Outputs of plausible wrong forward passes, each with what is wrong and a hint."""
-    def logits(act1: Callable[[np.ndarray], np.ndarray] = _relu,
-               act2: Callable[[np.ndarray], np.ndarray] = _relu, skip: str = "") -> np.ndarray:
-        b = {k: 0.0 if k == skip else p[k] for k in ("b1", "b2", "b3")}
-        A1 = act1(X @ p["W1"] + b["b1"])
-        return act2(A1 @ p["W2"] + b["b2"]) @ p["W3"] + b["b3"]
+def _loss_slope(params: Grads, X: np.ndarray, y: np.ndarray, key: str,
+                idx: tuple[int, ...]) -> float:
+    """The central finite difference of the loss for one entry of one parameter."""
+    losses = []
+    for sign in (1.0, -1.0):
+        nudged = params[key].copy()
+        nudged[idx] += sign * _EPS
+        cache = forward_pass({**params, key: nudged}, X)[1]
+        losses.append(cross_entropy(cache[f"Z{_DEPTH}"], y))
+    return (losses[0] - losses[1]) / (2 * _EPS)
 
-    def linear(Z: np.ndarray) -> np.ndarray:
-        return Z
 
-    def sigmoid(Z: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-Z))
+def _nudged_entries(want: Grads) -> dict[str, list[tuple[int, ...]]]:
+    """For each parameter: its largest gradient and two more non-zero ones, drawn at random."""
+    rng = np.random.default_rng(11)
+    entries = {}
+    for key in _KEYS:
+        g = want[key]
+        largest = int(np.abs(g).argmax())
+        others = rng.choice(np.setdiff1d(np.flatnonzero(g), [largest]), _NUDGED - 1,
+                            replace=False)
+        entries[key] = [tuple(int(i) for i in np.unravel_index(k, g.shape))
+                        for k in (largest, *others)]
+    return entries
 
-    order = "Z1 = X @ W1 + b1, A1 = relu(Z1), Z2 = A1 @ W2 + b2, A2 = relu(Z2), then softmax."
-    return [
-        (logits(), "you return the logits Z3, not probabilities.",
-         "finish with a softmax of Z3 along axis 1."),
-        (_softmax_rows(logits(), axis=0), "your softmax runs down the columns (axis 0): each "
-         "column sums to 1, but each row, one image, should.",
-         "take the maximum and the sum along axis=1 with keepdims=True."),
-        (_softmax_rows(logits(act1=linear)), "the first hidden layer has no ReLU.", order),
-        (_softmax_rows(logits(act2=linear)), "the second hidden layer has no ReLU.", order),
-        (_softmax_rows(logits(sigmoid, sigmoid)), "the hidden layers use the sigmoid; this "
-         "network uses ReLU.", "A = np.maximum(Z, 0) after each hidden layer."),
-        *((_softmax_rows(logits(skip=k)), f"the bias {k} is missing.", order)
-          for k in ("b1", "b2", "b3")),
+
+def _near(got: np.ndarray, want: np.ndarray) -> bool:
+    """Equal up to float32 rounding, relative to the largest entry of ``want``."""
+    scale = float(np.abs(want).max(initial=0.0))
+    return bool(np.allclose(got, want, rtol=1e-4, atol=1e-6 * scale + 1e-12))
+
+
+def _only(mistake: Callable[[np.ndarray, np.ndarray], np.ndarray],
+          layers: tuple[int, ...]) -> Callable[..., np.ndarray]:
+    """A step through the ReLU that makes ``mistake`` at ``layers`` and is right elsewhere."""
+    def through(dA: np.ndarray, Z: np.ndarray, layer: int) -> np.ndarray:
+        return mistake(dA, Z) if layer in layers else dA * (Z > 0)
+    return through
+
+
+def _backward_mistakes(params: Grads, cache: Grads, y: np.ndarray) -> list[tuple[Grads, str, str]]:
+    """Gradients of plausible wrong backward passes, each with what is wrong and a hint."""
+    n = len(y)
+
+    def run(**mistake: Callable[..., np.ndarray]) -> Grads:
+        return _backprop(params, cache, y, **mistake)[0]
+
+    mistakes = [
+        (run(top=lambda P, Y, n: (P - Y) / _LESSON_BATCH),
+         f"every gradient is {_LESSON_BATCH}/{n} = {_LESSON_BATCH / n:.3g} times too small: you "
+         f"divide by {_LESSON_BATCH}, the lesson's len(X), where N = {n}, the number of images "
+         "passed in, belongs.",
+         _LESSON_N_HINT),
+        (run(top=lambda P, Y, n: P - Y, bias=lambda dZ: dZ.mean(axis=0)),
+         f"every dW is N = {n} times too large while every db is right: the 1/N of the mean "
+         "loss is missing from dZ3, and the means over the rows give it back to the biases only.",
+         _DZ3_N_HINT),
+        (run(top=lambda P, Y, n: P - Y),
+         f"every gradient is N = {n} times too large: the 1/N of the mean loss over the {n} "
+         "images is missing.",
+         "start from dZ3 = (P - Y) / N with N = len(y); every other gradient inherits the 1/N."),
+        (run(top=lambda P, Y, n: (Y - P) / n),
+         "every gradient has the wrong sign: you start from (Y - P) / N.",
+         "dZ3 = (P - Y) / N: the probabilities minus the one-hot labels."),
+        (run(top=lambda P, Y, n: (P - Y) / P.shape[1]),
+         f"you divide P - Y by {cache['P'].shape[1]}, the number of classes, instead of by "
+         f"N = {n}, the number of images.",
+         "the loss is a mean over the images: dZ3 = (P - Y) / N with N = len(y)."),
+        (run(top=lambda P, Y, n: P / n),
+         "you start from P / N: the one-hot labels Y are never subtracted.",
+         "dZ3 = (P - Y) / N, with Y = np.eye(10)[y]."),
+        (run(weight=lambda c, layer, dZ: c[f"A{layer - 1}"].T @ dZ / n),
+         f"every dW is N = {n} times too small: it is divided by N a second time.",
+         "dZ3 already holds the 1/N of the mean loss: dW = A_prev.T @ dZ, with no more / N."),
+        (run(weight=lambda c, layer, dZ: c[f"Z{layer - 1}" if layer > 1 else "A0"].T @ dZ),
+         "dW3 and dW2 use the pre-activations Z2 and Z1 where the activations A2 and A1 belong.",
+         "a layer's input is the previous layer's output after ReLU: dW3 = A2.T @ dZ3, "
+         "dW2 = A1.T @ dZ2, dW1 = A0.T @ dZ1."),
+        (run(bias=lambda dZ: dZ.mean(axis=0)),
+         f"every db is the mean of dZ's rows, N = {n} times too small.",
+         "the bias is added to every row, so its gradient sums over the rows: "
+         "db = dZ.sum(axis=0); the 1/N is already inside dZ."),
+        (run(bias=lambda dZ: dZ[0]),
+         "every db is the first row of dZ, one image's share.",
+         "the bias is added to every row, so its gradient sums over all of them: "
+         "db = dZ.sum(axis=0)."),
     ]
+    derivative = "ReLU's derivative is 1 where Z > 0 and 0 elsewhere: dZ = dA * (Z > 0)."
+    through_mistakes = (
+        (lambda dA, Z: dA, "{dZ} {verb} out ReLU's derivative: {eq}.",
+         "multiply by it: dZ = dA * (Z > 0) lets the gradient through where the unit was "
+         "active and blocks it where it was not."),
+        (lambda dA, Z: dA * np.maximum(Z, 0),
+         "for {dZ} you multiply dA by the activation relu(Z) instead of by its derivative.",
+         derivative),
+        (lambda dA, Z: np.maximum(dA, 0),
+         "for {dZ} you apply ReLU to the gradient, np.maximum(dA, 0), instead of multiplying "
+         "it by ReLU's derivative.",
+         "whether the gradient passes depends on Z, not on the gradient's sign: "
+         "dZ = dA * (Z > 0)."),
+        (lambda dA, Z: dA * Z, "for {dZ} you multiply dA by Z instead of by ReLU's derivative.",
+         derivative),
+    )
+    for layers in ((2, 1), (2,), (1,)):
+        dZ = " and ".join(f"dZ{layer}" for layer in layers)
+        eq = " and ".join(f"dZ{layer} = dA{layer}" for layer in layers)
+        verb = "leave" if len(layers) > 1 else "leaves"
+        for mistake, message, hint in through_mistakes:
+            mistakes.append((run(through=_only(mistake, layers)),
+                             message.format(dZ=dZ, eq=eq, verb=verb), hint))
+    return mistakes
 
 
-def forward_two_hidden(fn: Any) -> Feedback:
-    """Check ``forward_two_hidden(X, params)``: probabilities of a 784-64-32-10 ReLU network."""
-    name = "forward_two_hidden"
-    if (todo := _todo(fn, "your code for the body of forward_two_hidden")) is not None:
+def _where(idx: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(i) for i in idx) + "]"
+
+
+def _factor(c: float) -> str:
+    """How a gradient ``c`` times the right one reads: "2 times too large", "3 times too small"."""
+    if c > 1:
+        return f"{c:.3g} times too large"
+    return f"{1 / c:.3g} times too small"
+
+
+def _times(got: np.ndarray, want: np.ndarray, c: float) -> bool:
+    """Whether ``got`` is ``c`` times ``want``."""
+    return bool(np.any(want)) and _near(got, c * want)
+
+
+def _one_gradient(key: str, got: np.ndarray, want: np.ndarray, dZ: np.ndarray,
+                  slope: Callable[[str, tuple[int, ...]], float]) -> str:
+    """What is wrong with one gradient, as precisely as can be said."""
+    g, n = f"d{key}", len(dZ)
+    if np.allclose(got, 0.0):
+        return f"{g} is all zeros"
+    c = float(np.vdot(got, want) / np.vdot(want, want))
+    if _near(got, c * want):
+        if np.isclose(c, -1.0, rtol=1e-3):
+            return f"{g} has the wrong sign"
+        if np.isclose(c, n / _LESSON_BATCH, rtol=1e-3):
+            return (f"{g} is {_LESSON_BATCH}/{n} = {_LESSON_BATCH / n:.3g} times too small: "
+                    f"divided by {_LESSON_BATCH}, the lesson's len(X), where N = {n}, the "
+                    "number of images passed in, belongs")
+        if np.isclose(c, n, rtol=1e-3):
+            return f"{g} is N = {n} times too large: the 1/N of the mean loss is missing there"
+        if np.isclose(c, 1 / n, rtol=1e-3):
+            return (f"{g} is N = {n} times too small: a mean over the rows where the sum "
+                    "belongs" if key[0] == "b" else
+                    f"{g} is N = {n} times too small: divided by N a second time")
+        if c > 0:
+            return f"{g} is off by a factor {max(c, 1 / c):.3g} (yours is {_factor(c)})"
+        return f"{g} is {c:.3g} times the right gradient"
+    if key[0] == "b" and any(_near(got, row) for row in dZ):
+        return f"{g} is one row of dZ{key[1]}, one image's share, where the sum of all rows belongs"
+    idx = np.unravel_index(int(np.abs(got - want).argmax()), want.shape)
+    return (f"{g}{_where(idx)} is {got[idx]:.4g}, while nudging {key}{_where(idx)} changes "
+            f"the loss at a rate of {slope(key, idx):.4g} (a finite difference)")
+
+
+def _layer_hint(key: str, wrong_keys: list[str]) -> str:
+    """How the first wrong gradient is computed, pointing at dZ when dW and db are both off."""
+    layer = int(key[1])
+    dZ = ("dZ3 = (P - Y) / N" if layer == _DEPTH else
+          f"dZ{layer} = (dZ{layer + 1} @ W{layer + 1}.T) * (Z{layer} > 0)")
+    if f"W{layer}" in wrong_keys and f"b{layer}" in wrong_keys:
+        return (f"dW{layer} and db{layer} both come from dZ{layer}, so look there first: {dZ}"
+                ".")
+    if key[0] == "W":
+        return (f"dW{layer} = A{layer - 1}.T @ dZ{layer}, (inputs, N) @ (N, units)"
+                + (", with A0 = X." if layer == 1 else "."))
+    return f"db{layer} = dZ{layer}.sum(axis=0): the bias is added to every row."
+
+
+def _listing(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _gradients(result: Any, name: str, params: Grads) -> Grads | Feedback:
+    """The learner's gradients as float arrays under the keys of ``params``, or feedback."""
+    example = "{'W1': dW1, 'b1': db1, 'W2': dW2, 'b2': db2, 'W3': dW3, 'b3': db3}"
+    if not isinstance(result, dict):
+        return malformed(f"{name} should return a dict of the six gradients, {example}, "
+                         f"but it returned a {type(result).__name__}.")
+    found: dict[str, Any] = {}
+    extra, twice = [], []
+    for k, v in result.items():
+        key = k[1:] if isinstance(k, str) and k[:1] == "d" and k[1:] in _KEYS else k
+        if key in found:
+            twice.append(f"{k!r} repeats {key!r}")
+        elif key in _KEYS:
+            found[key] = v
+        else:
+            extra.append(repr(k))
+    missing = [k for k in _KEYS if k not in found]
+    if missing or extra or twice:
+        problems = ([f"{_listing(missing)} {'is' if len(missing) == 1 else 'are'} missing"]
+                    if missing else [])
+        if extra:
+            problems.append(f"{_listing(extra)} {'is' if len(extra) == 1 else 'are'} not "
+                            "among the keys of params")
+        problems += twice
+        return malformed(f"{name} returned a dict where {'; '.join(problems)}. Return one "
+                         f"gradient per parameter, under the keys of params: {example}.")
+    grads: Grads = {}
+    for key in _BACKWARD:
+        g, value, shape = f"d{key}", found[key], params[key].shape
+        try:
+            got = np.asarray(value.numpy() if hasattr(value, "numpy") else value, dtype=float)
+        except (TypeError, ValueError):
+            return malformed(f"{g} should be an array of numbers of shape {shape}, but "
+                             f"it is a {type(value).__name__}.")
+        if got.shape == shape:
+            grads[key] = got
+            continue
+        layer = key[1]
+        if key[0] == "W" and got.shape == shape[::-1]:
+            why = (f": that is its transpose, from a transposed product. dW{layer} = "
+                   f"A{int(layer) - 1}.T @ dZ{layer} is (inputs, N) @ (N, units); dZ{layer}.T "
+                   f"@ A{int(layer) - 1} gives (units, inputs).")
+        elif key[0] == "b" and got.shape == (1, *shape):
+            why = f": sum the rows without keepdims, dZ{layer}.sum(axis=0)."
+        elif key[0] == "b" and got.shape == (_BATCH, *shape):
+            why = (f": the bias is added to every row, so its gradient sums dZ{layer} over the "
+                   f"rows of the batch, dZ{layer}.sum(axis=0).")
+        elif key[0] == "b" and got.shape in ((), (_BATCH,)):
+            what = "one number per image" if got.shape else "one number for everything"
+            why = (f", {what}: the bias is added to every image, so sum over the images, the "
+                   f"rows: dZ{layer}.sum(axis=0).")
+        elif key[0] == "W":
+            why = (f": every gradient has the shape of what it is the gradient of. dW{layer} = "
+                   f"A{int(layer) - 1}.T @ dZ{layer} has one row per input of layer {layer} "
+                   "and one column per unit.")
+        else:
+            why = (f": every gradient has the shape of what it is the gradient of, one number "
+                   f"per unit of layer {layer}.")
+        return malformed(f"{g} has shape {got.shape} but must be {shape}, the shape of "
+                         f"{key}{why}")
+    return grads
+
+
+def backward_two_hidden(fn: Any) -> Feedback:
+    """Check ``backward_two_hidden(params, cache, y)``: the gradients of a 784-64-32-10 network.
+
+    The learner's six gradients are compared with central finite differences at a few
+    entries of every parameter and with :func:`helpers.scratch.backward_pass` everywhere.
+    Keys ``W1 ... b3`` (those of ``params``) or ``dW1 ... db3`` are both accepted.
+    """
+    name = "backward_two_hidden"
+    if (todo := _todo(fn, "your code for the body of backward_two_hidden")) is not None:
         return todo
-    net = MLP(_DEEP_SIZES, seed=7, dtype=np.float64)
-    # Non-zero biases, so that a forgotten "+ b" shows.
-    params = {k: (v + 0.05 * np.arange(v.size).reshape(v.shape) / v.size if k[0] == "b" else v)
-              for k, v in net.params.items()}
-    net.params = params
-    X = np.random.default_rng(7).random((5, 784))
-    expected = net.forward(X)[0]
-    result, problem = _call(fn, name, (X, {k: v.copy() for k, v in params.items()}))
+    params, cache, y = _deep_case()
+    result, problem = _call(fn, name, ({k: v.copy() for k, v in params.items()},
+                                       {k: v.copy() for k, v in cache.items()}, y.copy()))
     if problem is not None:
+        if "raised KeyError" in problem.message:
+            return Feedback(False, f"{problem.message}. params has the keys W1, b1, W2, b2, W3 "
+                                   f"and b3; cache has {_CACHE_KEYS}.", "malformed")
+        if "raised ValueError" in problem.message and _LESSON_Y.search(problem.message):
+            return Feedback(False, f"{problem.message}. The {_LESSON_BATCH} rows are the "
+                                   f"lesson's Y, one-hot labels of its {_LESSON_BATCH} images, "
+                                   f"while the check passes {_BATCH}: build Y inside the "
+                                   "function from its argument y, Y = np.eye(10)[y], the "
+                                   "one-hot of the labels passed in, not the lesson's Y.",
+                            "malformed")
+        if "raised ValueError" in problem.message:
+            return Feedback(False, f"{problem.message}. Write each array's shape beside its "
+                                   "line: (N, a) @ (a, b) gives (N, b), and every gradient has "
+                                   "the shape of what it is the gradient of.", "malformed")
         return problem
-    got, problem = _array(result, name, expected.shape, " for 5 images")
-    if problem is not None:
-        return problem
-    if _close(got, expected):
-        return right("Correct: three layers, ReLU after the two hidden ones, softmax at the end.")
-    for probs, message, hint in _forward_mistakes(X, params):
-        if _close(got, probs):
+    got = _gradients(result, name, params)
+    if isinstance(got, Feedback):
+        return got
+    bad = [f"d{k}" for k in _BACKWARD if not np.all(np.isfinite(got[k]))]
+    if bad:
+        return wrong(f"{_listing(bad)} {'contains' if len(bad) == 1 else 'contain'} nan or inf.",
+                     "every step is a product or a sum of finite numbers; look for a division "
+                     "by zero or an exp.")
+    want, dZs = _backprop(params, cache, y)
+
+    def slope(key: str, idx: tuple[int, ...]) -> float:
+        return _loss_slope(params, cache["A0"], y, key, idx)
+
+    nudged = _nudged_entries(want)
+    off_slope = [(k, idx) for k in _BACKWARD for idx in nudged[k]
+                 if not np.isclose(got[k][idx], slope(k, idx), rtol=1e-4,
+                                   atol=1e-7 * float(np.abs(want[k]).max()))]
+    wrong_keys = [k for k in _BACKWARD if not _near(got[k], want[k])]
+    if not wrong_keys and not off_slope:
+        return right(f"Correct: all six gradients match backpropagation's reference, and "
+                     f"finite differences at {_NUDGED * len(_KEYS)} nudged weights and biases "
+                     "agree with them. dZ3 = (P - Y) / N, then for each layer dW = A_prev.T @ dZ, "
+                     "db = dZ.sum(axis=0) and dZ_prev = (dZ @ W.T) * (Z_prev > 0): the same "
+                     "loop serves any depth.")
+    for grads, message, hint in _backward_mistakes(params, cache, y):
+        if all(_near(got[k], grads[k]) for k in _KEYS):
             return wrong(message, hint)
-    if not np.allclose(got.sum(axis=1), 1.0):
-        return wrong("the rows of your result do not sum to 1: these are not probabilities.",
-                     "finish with a softmax of Z3 = A2 @ W3 + b3.")
-    return wrong(f"the probabilities differ (largest difference "
-                 f"{np.abs(got - expected).max():.3g}).",
-                 "Z1 = X @ W1 + b1, A1 = relu(Z1), Z2 = A1 @ W2 + b2, A2 = relu(Z2), "
-                 "Z3 = A2 @ W3 + b3, then softmax(Z3).")
+    if not wrong_keys:  # the reference agrees and a finite difference does not (a kink)
+        key, idx = off_slope[0]
+        return wrong(f"d{key}{_where(idx)} is {got[key][idx]:.4g}, but nudging {key}"
+                     f"{_where(idx)} changes the loss at a rate of {slope(key, idx):.4g}.",
+                     _layer_hint(key, [key]))
+    first = wrong_keys[0]
+    what = _one_gradient(first, got[first], want[first], dZs[first[1]], slope)
+    hint = _layer_hint(first, wrong_keys)
+    if _times(got[first], want[first], len(y) / _LESSON_BATCH):
+        hint = _LESSON_N_HINT
+    elif (first == f"W{_DEPTH}" and f"b{_DEPTH}" not in wrong_keys
+          and f"W{_DEPTH - 1}" in wrong_keys and _times(got[first], want[first], len(y))):
+        hint = _DZ3_N_HINT  # dZ3 lacks the 1/N and db3 is a mean: dW3 = A2.T @ dZ3 is as written
+    right_keys = [f"d{k}" for k in _BACKWARD[:_BACKWARD.index(first)]]
+    others = [f"d{k}" for k in wrong_keys if k != first]
+    text = (f"{_listing(right_keys)} {'is' if len(right_keys) == 1 else 'are'} right, but "
+            if right_keys else "") + what + "."
+    if others:
+        text += f" {_listing(others)} {'is' if len(others) == 1 else 'are'} off too."
+    return wrong(text, hint)
 
 
 
