@@ -92,13 +92,7 @@ def predict_probs(network: Any, x: Any) -> np.ndarray:
     A Dense-only MLP is computed in NumPy (:func:`layer_outputs`); any other Keras model (a
     CNN, or an MLP with Reshape or augmentation layers) by its own ``predict`` on 784-pixel rows.
     """
-    if _is_dense_mlp(network):
-        return activations.softmax(layer_outputs(network, x)[-1].astype(np.float64), axis=1)
-    last = network.layers[-1] if network.layers else None
-    if getattr(getattr(last, "activation", None), "__name__", "") == "softmax":
-        raise ValueError("network's last layer must output logits (no softmax).")
-    logits = network.predict(_flat_images(x), batch_size=1000, verbose=0)
-    return activations.softmax(np.asarray(logits, dtype=np.float64), axis=1)
+    return activations.softmax(predict_logits(network, x), axis=1)
 
 
 # --- the first layer ------------------------------------------------------------------------
@@ -416,14 +410,11 @@ def temperature_softmax(logits: Any, temperature: float = 1.0) -> np.ndarray:
 def nll(logits: Any, y: Any, temperature: float = 1.0) -> float:
     """Return the negative log-likelihood: the mean of -log p(true class) under softmax(logits / T).
 
-    That is lesson 04's cross-entropy loss. It is computed with a stable log-softmax, so a
-    probability too small for float64 (which would be log 0) still gives a finite value.
+    That is lesson 04's cross-entropy loss (:func:`helpers.scratch.cross_entropy`, a stable
+    log-softmax), so a probability too small for float64 still gives a finite value.
     """
     logits, y = _check_logits(logits, y)
-    z = logits / _temperature(temperature)
-    z = z - z.max(axis=1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return float(-log_p[np.arange(len(z)), y].mean())
+    return scratch.cross_entropy(logits / _temperature(temperature), y)
 
 
 def fit_temperature(logits: Any, y: Any, grid: Any = None) -> float:

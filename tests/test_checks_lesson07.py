@@ -78,14 +78,19 @@ def test_why_brittle(answer, expected) -> None:
 
 # --- review 2026-12-05: correct alternatives and plausible wrong answers ---------------------
 
-def ece_loop(confidence, correct, bins=10):  # the solution
-    which = np.minimum((confidence * bins).astype(int), bins - 1)
+def binned_gap(which, confidence, correct, bins):
+    """Return the ECE sum for predictions already assigned to bins ``which``."""
     total = 0.0
     for b in range(bins):
         mine = which == b
         if mine.any():
             total += mine.sum() * abs(correct[mine].mean() - confidence[mine].mean())
     return total / len(confidence)
+
+
+def ece_loop(confidence, correct, bins=10):  # the solution
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    return binned_gap(which, confidence, correct, bins)
 
 
 def ece_digitize(confidence, correct, bins=10):
@@ -193,12 +198,7 @@ def ece_ten_bins(confidence, correct, bins=10):
 
 def ece_drops_one(confidence, correct, bins=10):  # np.digitize(..., edges) - 1 misses 1.0
     which = np.digitize(confidence, np.linspace(0, 1, bins + 1)) - 1
-    total = 0.0
-    for b in range(bins):
-        mine = which == b
-        if mine.any():
-            total += mine.sum() * abs(correct[mine].mean() - confidence[mine].mean())
-    return total / len(confidence)
+    return binned_gap(which, confidence, correct, bins)
 
 
 def ece_one_own_bin(confidence, correct, bins=10):
