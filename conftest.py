@@ -79,12 +79,12 @@ def pytest_configure(config) -> None:
 # others busy): they start first, beside the lessons, so that no long group starts last and
 # runs alone at the end of `make test`. A rough order is all that is needed.
 SLOW_SCOPES = {
-    "tests/test_teeth.py::TestSmallerLearningRate": 150,
     "tests/test_distributed.py": 97,
     "tests/test_nbval_tolerance.py": 75,
     "tests/test_teeth.py::TestSearchScoredOnTrainingData": 64,
     "tests/test_tuning.py": 62,
-    "tests/test_teeth.py::TestUnscaledInput": 57,
+    "tests/test_teeth.py::TestSmallerLearningRate": 45,
+    "tests/test_teeth.py::TestUnscaledInput": 25,
 }
 RECORD = Path(__file__).resolve().parent / "tests" / "portability" / "observations.json"
 

@@ -264,6 +264,23 @@ JS_STATE = """() => {
   return {kernel: kernel ? kernel.status : 'none', cells};
 }"""
 
+# What run_all polls every two seconds: only what says whether the run is over, not the
+# outputs (a lesson's figures are megabytes of base64); those are read once, at the end.
+JS_PROGRESS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const kernel = w.sessionContext.session && w.sessionContext.session.kernel;
+  let done = true, failed = false;
+  for (const cell of w.content.widgets) {
+    const m = cell.model;
+    if (m.type !== 'code' || !m.sharedModel.getSource().trim()) continue;
+    if (!Number.isInteger(m.executionCount)) done = false;
+    for (let i = 0; i < m.outputs.length; i++) {
+      if (m.outputs.get(i).type === 'error') failed = true;
+    }
+  }
+  return {kernel: kernel ? kernel.status : 'none', done, failed};
+}"""
+
 JS_DOM = """() => {
   const q = (s) => Array.from(document.querySelectorAll('.jp-NotebookPanel ' + s));
   const pngs = q('.jp-OutputArea-output[data-mime-type="image/png"] img');
@@ -328,13 +345,10 @@ class Lesson:
         stable = 0
         while time.monotonic() < deadline:
             self.page.wait_for_timeout(2000)
-            s = self.state()
-            code = [c for c in s["cells"] if c["source"].strip()]
-            failed = any(o.get("output_type") == "error" for c in code for o in c["outputs"])
-            done = all(isinstance(c["count"], int) for c in code)
-            stable = stable + 1 if s["kernel"] == "idle" and (done or failed) else 0
+            p = self.page.evaluate(JS_PROGRESS)
+            stable = stable + 1 if p["kernel"] == "idle" and (p["done"] or p["failed"]) else 0
             if stable >= 2:
-                return s
+                return self.state()
         raise TimeoutError(f"{self.name}: cells still running after {timeout:.0f} s")
 
     def first_screen(self) -> bytes:
