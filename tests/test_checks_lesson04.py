@@ -544,6 +544,56 @@ def test_momentum_step_keeps_its_message_for_the_lessons_solution():
         "✅ Correct: v = momentum * v - lr * dW, then W = W + v."
 
 
+# --- review 3, item 12: the pair returned in the wrong order
+
+
+def swapped_momentum(W, v, dW, lr, momentum):
+    new_v = momentum * v - lr * dW
+    new_W = W + new_v
+    return new_v, new_W  # the exercise asks for (new_W, new_v)
+
+
+@pytest.mark.parametrize("answer, form", [
+    (swapped_momentum, ""),
+    (lambda W, v, dW, lr, m: [m * v - lr * dW, W + m * v - lr * dW], ""),  # a list
+    (lambda W, v, dW, lr, m: (m * v + dW, W - lr * (m * v + dW)),
+     " in the form v = momentum * v + dW, W = W - lr * v"),
+    (lambda W, v, dW, lr, m: ruder_momentum(W, v, dW, lr, m)[::-1],
+     " in the form v = momentum * v + lr * dW, W = W - v"),
+])
+def test_momentum_step_names_a_swapped_pair(answer, form):
+    feedback = quiet(check.momentum_step, answer)
+    assert not feedback and feedback.kind == "wrong", feedback.message
+    assert (f"your step is right{form}, but you return (new_v, new_W); the exercise asks for "
+            "(new_W, new_v).") in feedback.message
+    assert "return new_W, new_v" in feedback.message
+    # named before the other diagnoses: nothing about plain gradient descent or new_v's formula
+    for other in ("plain gradient descent", "new_v follows", "new_W is right", "differ"):
+        assert other not in feedback.message
+
+
+def nesterov_swapped(W, v, dW, lr, momentum):
+    new_v = momentum * v - lr * dW
+    return new_v, W + momentum * new_v - lr * dW  # two slips: Nesterov's step, and swapped
+
+
+def test_momentum_step_names_a_swap_that_comes_with_a_second_slip():
+    # Review of the fix: at momentum 0 this pair is the plain step swapped; the check must
+    # name the swap, not say that new_W should be W - lr * dW (the second value is just that).
+    feedback = quiet(check.momentum_step, nesterov_swapped)
+    assert feedback.kind == "wrong", feedback.message
+    assert "you return (new_v, new_W); the exercise asks for (new_W, new_v)" in feedback.message
+    assert "swap the pair first" in feedback.message
+    assert "plain gradient descent" not in feedback.message
+
+
+def test_momentum_step_swap_diagnosis_leaves_right_answers_right():
+    for fn in (ruder_momentum, pytorch_momentum, swapped_momentum):
+        feedback = quiet(check.momentum_step, fn)
+        assert (feedback.kind == "right") == (fn is not swapped_momentum), feedback.message
+    assert "Ruder's form" in quiet(check.momentum_step, ruder_momentum).message
+
+
 @pytest.mark.parametrize("fn", [
     lambda W, v, dW, lr, m: ((W + (m * v - lr * dW)), (m * v - lr * dW)),  # Sutskever 2013, Keras
     lambda W, v, dW, lr, m: (W - lr * (m * v + dW), m * v + dW),  # PyTorch

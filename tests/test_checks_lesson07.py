@@ -419,3 +419,394 @@ def test_first_shift_below_quarter_names_the_mistake() -> None:
 def test_prepare_function_non_numeric_image_is_malformed() -> None:
     fb = check.prepare_function(lambda image: np.full((28, 28), "ink"))
     assert kind(fb) == "malformed" and "image of numbers" in fb.message
+
+
+# --- third review 07/08-13: the shift sweep must not skip shifts; percentages are named -----
+
+SWEEP_EVEN = {0: 0.98, 2: 0.83, 4: 0.34, 6: 0.149, 8: 0.11}  # range(0, 9, 2)
+
+
+def test_first_shift_below_quarter_refuses_a_sweep_that_skips_shifts() -> None:
+    # Judged wrongly before: 6 got "Correct" on range(0, 9, 2), though 5 is the answer.
+    fb = check.first_shift_below_quarter(6, SWEEP_EVEN)
+    assert kind(fb) == "wrong" and "your sweep skips 1, 3, 5 and 7 pixels" in fb.message
+    assert "range(9)" in fb.message
+    late = {s: SHIFTS[s] for s in (3, 4, 5, 6)}  # starts at 3
+    fb = check.first_shift_below_quarter(5, late)
+    assert kind(fb) == "wrong" and "skips 0, 1 and 2 pixels" in fb.message
+    fb = check.first_shift_below_quarter(3, {0: 0.98, 2: 0.83, 4: 0.5})
+    assert kind(fb) == "wrong" and "sweep further" in fb.message
+    gap_above = {**SHIFTS, 8: 0.11}  # 7 missing, but every shift up to the answer is there
+    assert kind(check.first_shift_below_quarter(5, gap_above)) == "right"
+
+
+@pytest.mark.parametrize("answer", [5, 6, 4])
+def test_first_shift_below_quarter_names_percentages(answer) -> None:
+    # Judged wrongly before: {0: 97.65, ...} got "no shift drops below 25%: sweep further".
+    percent = {s: 100 * a for s, a in SHIFTS.items()}
+    fb = check.first_shift_below_quarter(answer, percent)
+    assert kind(fb) == "malformed" and "look like percentages (98 at 0 pixels)" in fb.message
+    assert "sweep further" not in fb.message
+
+
+def test_first_shift_below_quarter_wants_the_sweep_too() -> None:
+    assert kind(check.first_shift_below_quarter(5, ...)) == "unanswered"
+    fb = check.first_shift_below_quarter(5, {0: 0.98, 1: "high"})
+    assert kind(fb) == "malformed" and "should be numbers" in fb.message
+
+
+def test_first_shift_below_quarter_right_message_names_both_causes() -> None:
+    fb = check.first_shift_below_quarter(5, SHIFTS)
+    assert kind(fb) == "right" and "at 5 pixels the accuracy is 21.0%" in fb.message
+    assert "weights trained for other positions" in fb.message
+    assert "leaves the 28x28 image" in fb.message
+
+
+# --- third review 07/08-14: calibration_error names x100, rounding, and each exception ------
+
+def ece_percent(confidence, correct, bins=10):
+    return 100 * ece_loop(confidence, correct, bins)
+
+
+def ece_rounded(confidence, correct, bins=10):  # np.round instead of the floor, then clipped
+    which = np.minimum(np.round(confidence * bins).astype(int), bins - 1)
+    return binned_gap(which, confidence, correct, bins)
+
+
+def ece_rounded_loop(confidence, correct, bins=10):  # rounded, index `bins` never visited
+    return binned_gap(np.round(confidence * bins).astype(int), confidence, correct, bins)
+
+
+def ece_axis(confidence, correct, bins=10):  # treats confidence as the (N, 10) probs
+    return ece_loop(confidence.max(axis=1), correct, bins)
+
+
+def ece_index_error(confidence, correct, bins=10):  # 1.0 -> index 10 of a 10-long array
+    which = (confidence * bins).astype(int)
+    n_b, hits, conf = np.zeros(bins), np.zeros(bins), np.zeros(bins)
+    for w, c, r in zip(which, confidence, correct, strict=True):
+        n_b[w] += 1
+        hits[w] += r
+        conf[w] += c
+    return float(np.abs(hits - conf).sum() / len(confidence))
+
+
+def ece_type_error(confidence, correct, bins=10):
+    return ece_loop(confidence, correct, "10")
+
+
+@pytest.mark.parametrize(("fn", "words"), [
+    (ece_percent, "the ECE in percent (times 100)"),
+    (ece_rounded, "rounds confidence * bins to the nearest bin"),
+    (ece_rounded_loop, "rounds confidence * bins to the nearest bin"),
+])
+def test_calibration_error_names_percent_and_rounding(fn, words) -> None:
+    fb = check.calibration_error(fn, answer_for(ece_loop), PROBS, Y)
+    assert kind(fb) == "wrong" and words in fb.message, fb.message
+    if fn is ece_rounded:  # the reviewer's numbers
+        assert "gives 0.34, not the ECE 0.3" in fb.message
+    if fn is ece_percent:
+        assert "gives 30, not the ECE 0.3" in fb.message
+
+
+@pytest.mark.parametrize(("fn", "words"), [
+    (ece_axis, "a 1-D array with no axis 1"),
+    (ece_index_error, "one past the last bin"),
+    (ece_divides_by_zero, "a bin without predictions has no mean"),
+    (ece_type_error, "the error names the line that failed"),
+])
+def test_calibration_error_hint_fits_the_exception(fn, words) -> None:
+    # Judged wrongly before: every exception got the empty-bin and 1.0 hint, even an AxisError.
+    fb = check.calibration_error(fn, answer_for(ece_loop), PROBS, Y)
+    assert kind(fb) == "wrong" and "raised" in fb.message and words in fb.message, fb.message
+    if fn in (ece_axis, ece_type_error):
+        assert "no mean" not in fb.message and "exactly 1.0" not in fb.message
+    if fn is ece_divides_by_zero:
+        assert "1.0" not in fb.message.split("Hint:")[1]
+
+
+# --- third review 07/08-4: exercise 5, fit the temperature yourself -------------------------
+
+def logits_like(true_T: float, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Logits whose best T is near true_T (labels drawn from softmax(logits / true_T))."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, 10)) * rng.choice([4.0, 8.0, 16.0], size=(n, 1))
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    return z * true_T, (p.cumsum(axis=1) > rng.random((n, 1))).argmax(axis=1)
+
+
+VAL_LOGITS, Y_VAL = logits_like(1.45, 500, 10)  # T 1.39 on validation, 1.21 on test
+TEST_LOGITS, Y_TEST = logits_like(1.3, 500, 11)
+GRID = np.geomspace(0.05, 20, 601)
+
+
+def log_softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def nll(logits, labels, t):
+    return -log_softmax(logits / t)[np.arange(len(labels)), labels].mean()
+
+
+def fit_T(logits, labels):  # the solution: the lesson's grid, the NLL in NumPy
+    return GRID[np.argmin([nll(logits, labels, t) for t in GRID])]
+
+
+def curve(logits, labels, grid=GRID):  # the NLL at every T of the grid at once (faster)
+    z = logits[None] / grid[:, None, None]
+    z = z - z.max(axis=2, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=2, keepdims=True))
+    return -log_p[:, np.arange(len(labels)), labels].mean(axis=1)
+
+
+def fit_T_fast(logits, labels):  # the same grid, vectorised
+    return GRID[np.argmin(curve(logits, labels))]
+
+
+def fit_T_inspection_nll(logits, labels):
+    from helpers import inspection
+
+    grid = np.geomspace(0.1, 10, 461)  # another grid, 1% steps
+    return grid[np.argmin([inspection.nll(logits, labels, t) for t in grid])]
+
+
+def fit_T_golden(logits, labels):  # golden-section search on log T, no grid
+    lo, hi = np.log(0.05), np.log(20.0)
+    g = (np.sqrt(5) - 1) / 2
+    for _ in range(60):
+        a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+        if nll(logits, labels, np.exp(a)) < nll(logits, labels, np.exp(b)):
+            hi = b
+        else:
+            lo = a
+    return float(np.exp((lo + hi) / 2))
+
+
+def fit_T_bisection(logits, labels):  # bisection on the sign of dNLL/dT
+    def slope_sign(t):  # dNLL/dT = mean(z_y - E_p[z]) / T^2
+        p = np.exp(log_softmax(logits / t))
+        return np.mean(logits[np.arange(len(labels)), labels] - (p * logits).sum(axis=1))
+
+    lo, hi = 0.05, 20.0
+    for _ in range(60):
+        mid = np.sqrt(lo * hi)
+        lo, hi = (mid, hi) if slope_sign(mid) < 0 else (lo, mid)
+    return np.sqrt(lo * hi)
+
+
+def fit_T_linear(logits, labels):  # a linear grid, steps of 0.005
+    grid = np.linspace(0.01, 6, 1199)
+    return grid[np.argmin(curve(logits, labels, grid))]
+
+
+def fit_T_float32(logits, labels):
+    return np.float32(fit_T_fast(logits.astype(np.float32), labels))
+
+
+@pytest.mark.parametrize("fn", [fit_T, fit_T_fast, fit_T_inspection_nll, fit_T_linear,
+                                fit_T_golden, fit_T_bisection, fit_T_float32])
+def test_temperature_fit_accepts_correct_alternatives(fn) -> None:
+    from helpers import inspection
+
+    fb = check.temperature_fit(fn, fn(VAL_LOGITS, Y_VAL), VAL_LOGITS, Y_VAL, TEST_LOGITS, Y_TEST)
+    assert kind(fb) == "right", fb.message
+    want = inspection.fit_temperature(VAL_LOGITS, Y_VAL)
+    assert f"fit_temperature finds {want:.3g}" in fb.message
+
+
+def test_temperature_fit_val_T_of_any_number_type() -> None:
+    for val_T in (np.array([FIT_ON_VAL]), np.float32(FIT_ON_VAL), round(float(FIT_ON_VAL), 2)):
+        fb = check.temperature_fit(fit_T_fast, val_T, VAL_LOGITS, Y_VAL, TEST_LOGITS, Y_TEST)
+        assert kind(fb) == "right", fb.message
+
+
+def test_temperature_fit_cases_lie_on_both_sides_of_one() -> None:
+    from helpers import inspection
+
+    found = [inspection.fit_temperature(*check._made_up_logits(t, seed))
+             for t, seed, _ in check.TEMPERATURE_CASES]
+    assert min(found) < 0.6 and max(found) > 3.5 and sum(t > 1 for t in found) == 2
+    for t in found:  # 1 / T, log T and softmax-twice land far from T: each mistake is seen
+        lg_y = None
+        assert not check._same_T(1 / t, t) and not check._same_T(np.log(t), t), lg_y
+    # the tolerance accepts the exact minimum, and a grid twice as coarse as the lesson's
+    exact = fit_T_golden(VAL_LOGITS, Y_VAL)
+    assert check._same_T(exact, inspection.fit_temperature(VAL_LOGITS, Y_VAL))
+    coarse = np.geomspace(0.05, 20, 301)
+    assert check._same_T(coarse[np.argmin(curve(VAL_LOGITS, Y_VAL, coarse))],
+                         inspection.fit_temperature(VAL_LOGITS, Y_VAL))
+
+
+def fit_T_inverse(logits, labels):  # multiplies the logits by t: finds 1 / T
+    return GRID[np.argmin(curve(logits, labels, 1 / GRID))]
+
+
+def fit_T_maximises(logits, labels):
+    return GRID[np.argmax(curve(logits, labels))]
+
+
+def fit_T_softmax_twice(logits, labels):  # fits the probabilities as if they were logits
+    return GRID[np.argmin(curve(np.exp(log_softmax(logits)), labels))]
+
+
+def fit_T_short_grid(logits, labels):  # stops at T = 2
+    grid = np.geomspace(0.05, 2, 371)
+    return grid[np.argmin(curve(logits, labels, grid))]
+
+
+def fit_T_starts_at_one(logits, labels):  # never tries T below 1
+    grid = np.geomspace(1, 20, 301)
+    return grid[np.argmin(curve(logits, labels, grid))]
+
+
+def fit_T_coarse(logits, labels):
+    grid = np.linspace(0.1, 10, 100)
+    return grid[np.argmin(curve(logits, labels, grid))]
+
+
+def fit_T_naive_softmax(logits, labels):  # exp without subtracting the max overflows
+    losses = []
+    for t in GRID:
+        e = np.exp(logits / t)
+        p = e / e.sum(axis=1, keepdims=True)
+        losses.append(-np.log(p[np.arange(len(labels)), labels]).mean())
+    return GRID[np.argmin(losses)]
+
+
+def fit_T_returns_nll(logits, labels):
+    return curve(logits, labels).min()
+
+
+def fit_T_returns_index(logits, labels):
+    return int(np.argmin(curve(logits, labels)))
+
+
+def fit_T_on_test(logits, labels):  # ignores its arguments
+    return fit_T_fast(TEST_LOGITS, Y_TEST)
+
+
+FIT_ON_VAL = fit_T_fast(VAL_LOGITS, Y_VAL)
+
+
+def fit_T_fixed(logits, labels):
+    return FIT_ON_VAL
+
+
+@pytest.mark.parametrize(("fn", "words"), [
+    (fit_T_inverse, "which is 1 / T"),
+    (fit_T_maximises, "It finds the highest NLL, not the lowest"),
+    (fit_T_softmax_twice, "the softmax is applied twice"),
+    (fit_T_short_grid, "looks like the end of your grid"),
+    (fit_T_starts_at_one, "it stops short of the lowest point"),
+    (fit_T_coarse, "search more finely"),
+    (fit_T_naive_softmax, "overflows"),
+    (fit_T_returns_nll, "the lowest NLL itself"),
+    (fit_T_returns_index, "looks like a position in your grid"),
+    (fit_T_on_test, "reads test_logits or y_test itself"),
+    (fit_T_fixed, "whatever logits it gets: the T of the network's validation logits"),
+])
+def test_temperature_fit_names_the_mistake(fn, words, capfd) -> None:
+    fb = check.temperature_fit(fn, FIT_ON_VAL, VAL_LOGITS, Y_VAL, TEST_LOGITS, Y_TEST)
+    assert kind(fb) == "wrong" and words in fb.message, fb.message
+    assert capfd.readouterr().err == ""  # the overflow's RuntimeWarning stays off stderr
+
+
+def test_temperature_fit_short_grid_names_both_cases_and_the_edge() -> None:
+    fb = check.temperature_fit(fit_T_short_grid, FIT_ON_VAL, VAL_LOGITS, Y_VAL, TEST_LOGITS,
+                               Y_TEST)
+    assert "gives T = 2 both on made-up logits of an overconfident network" in fb.message
+    assert "np.geomspace(0.05, 20, 601)" in fb.message
+
+
+def test_temperature_fit_recognises_a_fixed_test_set_value() -> None:
+    test_T = fit_T_fast(TEST_LOGITS, Y_TEST)
+    fb = check.temperature_fit(lambda logits, labels: test_T, FIT_ON_VAL, VAL_LOGITS, Y_VAL,
+                               TEST_LOGITS, Y_TEST)
+    assert kind(fb) == "wrong" and "the T fitted on the test set" in fb.message
+
+
+def test_temperature_fit_val_T() -> None:
+    args = (VAL_LOGITS, Y_VAL, TEST_LOGITS, Y_TEST)
+    fb = check.temperature_fit(fit_T_fast, ..., *args)
+    assert kind(fb) == "unanswered" and "Your fit_T is right" in fb.message
+    fb = check.temperature_fit(fit_T_fast, fit_T_fast(TEST_LOGITS, Y_TEST), *args)
+    assert kind(fb) == "wrong" and "the T fitted on the test set" in fb.message
+    probs = np.exp(log_softmax(VAL_LOGITS))
+    fb = check.temperature_fit(fit_T_fast, fit_T_fast(probs, Y_VAL), *args)
+    assert kind(fb) == "wrong" and "on the validation set's probabilities, not" in fb.message
+    fb = check.temperature_fit(fit_T_fast, fit_T_fast(np.exp(log_softmax(TEST_LOGITS)), Y_TEST),
+                               *args)
+    assert kind(fb) == "wrong" and "on the test set's (probs) probabilities" in fb.message
+    fb = check.temperature_fit(fit_T_fast, 1.0, *args)
+    assert kind(fb) == "wrong" and "val_T = 1 is not what it gives" in fb.message
+    fb = check.temperature_fit(fit_T_fast, "1.39", *args)
+    assert kind(fb) == "malformed" and "val_T should be one number" in fb.message
+
+
+def test_temperature_fit_refuses_the_helper_that_does_it() -> None:
+    from helpers import inspection
+
+    def fit_T_helper(logits, labels):
+        return inspection.fit_temperature(logits, labels)
+
+    for fn in (fit_T_helper, inspection.fit_temperature):
+        fb = check.temperature_fit(fn, FIT_ON_VAL, VAL_LOGITS, Y_VAL, TEST_LOGITS, Y_TEST)
+        assert kind(fb) == "wrong" and "calls inspection.fit_temperature" in fb.message
+
+
+def fit_T_raises(logits, labels):  # np.arange(10): ten classes, not N images
+    return GRID[np.argmin([-log_softmax(logits / t)[np.arange(10), labels].mean()
+                           for t in GRID])]
+
+
+def test_temperature_fit_reports_what_it_raised() -> None:
+    fb = check.temperature_fit(fit_T_raises, FIT_ON_VAL, VAL_LOGITS, Y_VAL, TEST_LOGITS, Y_TEST)
+    assert kind(fb) == "wrong" and "raised IndexError" in fb.message
+
+
+def fit_T_log(logits, labels):  # searches log T and returns it
+    return np.log(fit_T_fast(logits, labels))
+
+
+def fit_T_no_return(logits, labels):
+    best = GRID[np.argmin(curve(logits, labels))]  # noqa: F841 (the slip: no return)
+
+
+@pytest.mark.parametrize(("fn", "words"), [
+    (1.45, "fit_T should be a function"),
+    (lambda logits: 1.45, "two arguments: def fit_T(logits, labels)"),
+    (lambda logits, labels: "1.45", "should return one number, the temperature T"),
+    (fit_T_no_return, "is the return missing?"),
+    (lambda logits, labels: GRID[:3], "should return one number"),
+    (lambda logits, labels: -1.45, "should return a temperature T > 0"),
+    (lambda logits, labels: 0, "should return a temperature T > 0"),
+    (fit_T_log, "That is log T"),
+])
+def test_temperature_fit_malformed(fn, words) -> None:
+    fb = check.temperature_fit(fn, FIT_ON_VAL, VAL_LOGITS, Y_VAL, TEST_LOGITS, Y_TEST)
+    assert kind(fb) == "malformed" and words in fb.message, fb.message
+
+
+def test_temperature_fit_wants_the_lessons_arrays() -> None:
+    for args in ((VAL_LOGITS[0], Y_VAL, TEST_LOGITS, Y_TEST), (VAL_LOGITS, Y_TEST[:10],
+                 TEST_LOGITS, Y_TEST), (VAL_LOGITS, Y_VAL, "test", Y_TEST)):
+        fb = check.temperature_fit(fit_T_fast, FIT_ON_VAL, *args)
+        assert kind(fb) == "malformed" and "pass the lesson's arrays" in fb.message
+
+
+def test_temperature_fit_nan_is_named() -> None:
+    fb = check.temperature_fit(lambda logits, labels: float("nan"), FIT_ON_VAL, VAL_LOGITS,
+                               Y_VAL, TEST_LOGITS, Y_TEST)
+    assert kind(fb) == "wrong" and "returns nan" in fb.message
+
+
+def test_temperature_fit_unanswered() -> None:
+    def stub(logits, labels):
+        """Return the temperature T with the lowest NLL of softmax(logits / T)."""
+        ...
+
+    args = (VAL_LOGITS, Y_VAL, TEST_LOGITS, Y_TEST)
+    assert kind(check.temperature_fit(stub, ..., *args)) == "unanswered"
+    assert kind(check.temperature_fit(..., ..., *args)) == "unanswered"

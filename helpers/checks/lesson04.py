@@ -168,6 +168,9 @@ _FORMS: tuple[tuple[str, Callable[[float], float], str], ...] = (
      "its v is the lesson's negated."),
 )
 Step = tuple[np.ndarray, np.ndarray]
+# The other forms spelled out, for messages (the lesson never names their sources).
+_SPELLED = {"PyTorch's": "v = momentum * v + dW, W = W - lr * v",
+            "Ruder's": "v = momentum * v + lr * dW, W = W - v"}
 
 
 def _momentum(W: np.ndarray, v: np.ndarray, dW: np.ndarray, lr: float, mu: float,
@@ -218,7 +221,8 @@ def momentum_step(fn: Any) -> Feedback:
 
     The lesson's form is ``v = momentum * v - lr * dW; W = W + v``. PyTorch's form,
     ``v = momentum * v + dW; W = W - lr * v``, and Ruder's, ``v = momentum * v + lr * dW;
-    W = W - v``, take the same steps with a rescaled v, so they count as right too.
+    W = W - v``, take the same steps with a rescaled v, so they count as right too. A right
+    step returned as ``(new_v, new_W)`` is named as swapped before any other diagnosis.
     """
     name = "momentum_step"
     if (todo := _todo(fn, "your code for the body of momentum_step")) is not None:
@@ -245,14 +249,22 @@ def momentum_step(fn: Any) -> Feedback:
     def same(got: Step, want: Step) -> bool:
         return _close(got[0], want[0]) and _close(got[1], want[1])
 
-    def follows(update: Callable[..., Step], scale: Callable[[float], float]) -> bool:
-        """Whether every answer is ``update`` in the notation of ``scale``."""
+    def follows(update: Callable[..., Step], scale: Callable[[float], float],
+                given: list[Step] = answers) -> bool:
+        """Whether every answer in ``given`` is ``update`` in the notation of ``scale``."""
         return all(same(got, update(*case, scale(case[3])))
-                   for got, case in zip(answers, cases, strict=True))
+                   for got, case in zip(given, cases, strict=True))
 
     for _, scale, message in _FORMS:
         if follows(_momentum, scale):
             return right(message)
+    swapped = [(got_v, got_W) for got_W, got_v in answers]
+    for form, scale, _ in _FORMS:
+        if follows(_momentum, scale, swapped):
+            where = "" if form == "the lesson's" else f" in the form {_SPELLED[form]}"
+            return wrong(f"your step is right{where}, but you return (new_v, new_W); the "
+                         "exercise asks for (new_W, new_v).",
+                         "swap the pair: return new_W, new_v.")
     for update, message, hint in _MISTAKES:
         if any(follows(update, scale) for _, scale, _ in _FORMS):
             return wrong(message, hint)
@@ -261,6 +273,11 @@ def momentum_step(fn: Any) -> Feedback:
         if any(same((got_W, got_v), want) for want in steps.values()):
             continue
         where = f"with lr={lr}, momentum={mu}"
+        if any(same((got_v, got_W), want) for want in steps.values()):
+            # A swapped pair with a second slip elsewhere: name the swap first.
+            return wrong(f"{where} you return (new_v, new_W); the exercise asks for "
+                         "(new_W, new_v).",
+                         "swap the pair first: return new_W, new_v, then run the check again.")
         if any(_close(got_W, want_W + 2 * lr * dW) for want_W, _ in steps.values()):
             return wrong(f"{where} new_W moves up the gradient: you add lr * dW.",
                          "gradient descent goes against the gradient: v = momentum * v - lr * "
