@@ -187,6 +187,19 @@ class _EceCase:
     got: Any  # the learner's result, or the exception it raised
 
 
+
+def _number_after_right_function(value: Any, name: str, fn_name: str,
+                                 call: str) -> tuple[float | None, Feedback | None]:
+    """Return (value as a float, None), or (None, feedback) when it is unanswered or malformed."""
+    if (todo := unanswered(value, call)) is not None:
+        return None, Feedback(False, todo.message.replace(
+            "Not answered yet:", f"Your {fn_name} is right. Not answered yet:"), todo.kind)
+    number = validate.real_number(value)
+    if number is None:
+        return None, malformed(f"{name} should be one number, {call}, but it is a "
+                               f"{type(value).__name__}.")
+    return number, None
+
 def _shared_mistake(case: _EceCase, cases: list[_EceCase]) -> str | None:
     """Return the mistake that gives the learner's number on every case that gave one, if any.
 
@@ -294,13 +307,10 @@ def calibration_error(fn: Any, network_ece: Any, probs: Any, y: Any) -> Feedback
         if (feedback := _judge_ece(case, cases)) is not None:
             return feedback
     want = inspection.expected_calibration_error(probs, y)
-    if (todo := unanswered(network_ece, "ece(probs.max(axis=1), y_pred == y_test)")) is not None:
-        return Feedback(False, todo.message.replace("Not answered yet:", "Your ece is right. "
-                                                    "Not answered yet:"), todo.kind)
-    value = validate.real_number(network_ece)
-    if value is None:
-        return malformed(f"network_ece should be one number, ece(probs.max(axis=1), y_pred == "
-                         f"y_test), but it is a {type(network_ece).__name__}.")
+    value, problem = _number_after_right_function(
+        network_ece, "network_ece", "ece", "ece(probs.max(axis=1), y_pred == y_test)")
+    if problem is not None:
+        return problem
     if not _close(value, want):
         return wrong(f"your ece is right, but network_ece = {value:.6g} is not what it gives on "
                      f"the network's test predictions, {want:.6g}.",
@@ -904,13 +914,10 @@ def temperature_fit(fn: Any, val_T: Any, val_logits: Any, y_val: Any, test_logit
     if not all(_same_T(f.got, f.want) for f in fits):
         return _temperature_mistake(fits, test_T)
     want = fits[-1].want
-    if (todo := unanswered(val_T, "fit_T(val_logits, splits.y_val)")) is not None:
-        return Feedback(False, todo.message.replace("Not answered yet:", "Your fit_T is right. "
-                                                    "Not answered yet:"), todo.kind)
-    value = validate.real_number(val_T)
-    if value is None:
-        return malformed(f"val_T should be one number, fit_T(val_logits, splits.y_val), but it "
-                         f"is a {type(val_T).__name__}.")
+    value, problem = _number_after_right_function(
+        val_T, "val_T", "fit_T", "fit_T(val_logits, splits.y_val)")
+    if problem is not None:
+        return problem
     if _same_T(value, want):
         made_up = ", ".join(f"{f.want:.2f}" for f in fits[:-1])
         return right(f"Correct: your fit_T finds T = {fits[-1].got:.3g} on the network's "
