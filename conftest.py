@@ -80,8 +80,7 @@ def pytest_configure(config) -> None:
 # runs alone at the end of `make test`. A rough order is all that is needed.
 SLOW_SCOPES = {
     "tests/test_distributed.py": 97,
-    "tests/test_nbval_tolerance.py": 75,
-    "tests/test_teeth.py::TestSearchScoredOnTrainingData": 64,
+    "tests/test_teeth.py::TestSearchScoredOnTrainingData": 40,
     "tests/test_tuning.py": 62,
     "tests/test_teeth.py::TestSmallerLearningRate": 45,
     "tests/test_teeth.py::TestUnscaledInput": 25,

@@ -1,10 +1,13 @@
-"""A pytest plugin that records what kinds of Feedback each lesson's check functions returned.
+"""Record what kinds of Feedback each lesson's check functions returned in this process.
 
-Loaded by tests/test_exercises.py into a separate pytest run of tests/test_checks_lessonNN.py:
-``-p check_recorder`` with ``tests/`` on PYTHONPATH and ``CHECK_RECORD=<json file>``. It wraps
-every public function of every ``helpers.checks.lessonNN`` module before the tests import
-them, and writes ``{"lesson01.count_digit": ["malformed", "right", ...], ...}`` at the end.
+tests/conftest.py calls :func:`install` before any test module is imported: it wraps every
+public function of every ``helpers.checks.lessonNN`` module, and each call adds the kind of
+its Feedback to ``RECORD`` (``{"lesson01.count_digit": {"malformed", "right", ...}, ...}``).
 Only the outermost check call counts, so one check calling another gives no credit.
+
+The last test of each tests/test_checks_lessonNN.py calls :func:`assert_every_check_tested`:
+pytest-xdist (``--dist loadscope``) runs a module's tests on one process, in order, so by then
+this process has recorded every check call of the module's tests. The check tests run once.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
-import json
-import os
 import pkgutil
 import re
 from collections import defaultdict
@@ -24,6 +25,7 @@ from helpers.checks._core import Feedback
 
 LESSON_MODULE = re.compile(r"lesson\d\d$")
 RECORD: dict[str, set[str]] = defaultdict(set)
+DESELECTED: set[str] = set()  # files with tests deselected (-k, -m, --deselect, --lf)
 _depth = 0
 
 
@@ -65,7 +67,11 @@ def _wrap(key: str, fn):
     return recorded
 
 
-def pytest_configure(config) -> None:
+KINDS = ("right", "wrong", "malformed", "unanswered")
+
+
+def install() -> None:
+    """Wrap every public check of every lesson module so that its calls are recorded."""
     for name, module in lesson_modules().items():
         for fname, fn in public_checks(module).items():
             if not getattr(fn, "__recorded__", False):
@@ -73,8 +79,39 @@ def pytest_configure(config) -> None:
                 RECORD.setdefault(f"{name}.{fname}", set())
 
 
-def pytest_sessionfinish(session, exitstatus) -> None:
-    path = os.environ.get("CHECK_RECORD")
-    if path:
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump({k: sorted(v) for k, v in sorted(RECORD.items())}, f, indent=1)
+def assert_every_check_tested(number: str, request) -> None:
+    """Fail unless every check of lesson ``number`` returned each of KINDS in its module's tests.
+
+    Call it from the last test of tests/test_checks_lesson{number}.py. When only some of that
+    module's tests were selected (``-k``, one test by name), the record is partial: skip.
+    """
+    import pytest
+
+    here = str(request.node.path)
+    items = [i for i in request.session.items if str(i.path) == here]
+    if items[-1] is not request.node:
+        pytest.fail("assert_every_check_tested must be called by the module's last test")
+    named = [a for a in request.config.args if "::" in a and a.split("::")[0].endswith(
+        request.node.path.name)]
+    if here in DESELECTED or named:
+        pytest.skip("only some of this module's tests ran: the record is partial")
+    problems = untested(number)
+    assert not problems, "\n".join(problems)
+
+
+def untested(number: str) -> list[str]:
+    """Return what is missing from the record of lesson ``number``'s checks, one line each."""
+    problems = []
+    for name, fn in public_checks(lesson_modules()[f"lesson{number}"]).items():
+        if not getattr(fn, "__recorded__", False):
+            problems.append(f"lesson{number}.{name} is not recorded: tests/conftest.py calls "
+                            f"check_recorder.install()")
+            continue
+        kinds = RECORD.get(f"lesson{number}.{name}", set())
+        missing = [k for k in KINDS if k not in kinds]
+        if missing:
+            problems.append(f"check lesson{number}.{name} is never tested with a "
+                            f"{' / '.join(missing)} answer in test_checks_lesson{number}.py")
+        if "not-feedback" in kinds:
+            problems.append(f"lesson{number}.{name} returned a non-Feedback")
+    return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import check_recorder
 import numpy as np
 import pytest
 
@@ -281,3 +282,8 @@ def test_most_atypical_alternatives_and_wrong_answers(train):
     wrapped = np.linalg.norm((raw - mean_u8).astype(np.float64), axis=1)  # uint8 wraps around
     fb = check.most_atypical(idx[np.argsort(wrapped)[::-1][:8]], x_train, y_train, 3, 8)
     assert fb.kind == "wrong" and "float pixels" in fb.message
+
+
+# Last in this file: every check of the lesson was given each kind of answer above.
+def test_every_check_was_tested_right_wrong_malformed_unanswered(request):
+    check_recorder.assert_every_check_tested("01", request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import check_recorder
 import numpy as np
 import pytest
 
@@ -210,3 +211,8 @@ def test_param_count_alternative_and_near_misses():
     assert check.param_count(sum((i + 1) * o for i, o in [(784, 256), (256, 64), (64, 10)])).ok
     fb = check.param_count(218_058 - 10)  # the output layer's biases forgotten
     assert _kind(fb) == "wrong" and "too small" in fb.message
+
+
+# Last in this file: every check of the lesson was given each kind of answer above.
+def test_every_check_was_tested_right_wrong_malformed_unanswered(request):
+    check_recorder.assert_every_check_tested("02", request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 
+import check_recorder
 import numpy as np
 import pytest
 
@@ -287,3 +288,8 @@ def test_elu_derivative_alternatives(fn):
 def test_elu_derivative_wrong(fn):
     fb = check.elu_derivative(fn)
     assert fb.kind == "wrong" and "differentiate each piece" in fb.message
+
+
+# Last in this file: every check of the lesson was given each kind of answer above.
+def test_every_check_was_tested_right_wrong_malformed_unanswered(request):
+    check_recorder.assert_every_check_tested("03", request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 
+import check_recorder
 import numpy as np
 import pytest
 
@@ -715,3 +716,8 @@ def test_grad_W2_mean_over_the_batch_is_named():
 @pytest.mark.parametrize("answer", [(1.7, 0), [2 * 0.85, 0.0], np.array([[1.7, 0.0]])])
 def test_backprop_by_hand_alternatives(answer):
     assert quiet(check.backprop_by_hand, answer).kind == "right"
+
+
+# Last in this file: every check of the lesson was given each kind of answer above.
+def test_every_check_was_tested_right_wrong_malformed_unanswered(request):
+    check_recorder.assert_every_check_tested("04", request)

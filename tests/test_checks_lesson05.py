@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import check_recorder
 import numpy as np
 import pytest
 
@@ -366,3 +367,8 @@ def test_best_epoch_alternatives_and_wrong_answers():
     assert fb.kind == "wrong" and "from 1" in fb.message
     fb = check.best_epoch(int(np.argmin(HISTORY["loss"])) + 1, HISTORY)  # the training loss
     assert fb.kind == "wrong" and "last epoch" in fb.message
+
+
+# Last in this file: every check of the lesson was given each kind of answer above.
+def test_every_check_was_tested_right_wrong_malformed_unanswered(request):
+    check_recorder.assert_every_check_tested("05", request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import check_recorder
 import numpy as np
 import pytest
 
@@ -224,3 +225,8 @@ def test_parameter_count_alternatives_and_wrong_answers() -> None:
     assert kind(check.parameter_count(266_610, hidden=(300, 100))) == "right"
     fb = check.parameter_count(101_770)  # lesson 05's network, not this one
     assert kind(fb) == "wrong" and "too small" in fb.message
+
+
+# Last in this file: every check of the lesson was given each kind of answer above.
+def test_every_check_was_tested_right_wrong_malformed_unanswered(request):
+    check_recorder.assert_every_check_tested("06", request)

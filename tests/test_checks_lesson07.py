@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import check_recorder
 import numpy as np
 import pytest
 
@@ -1119,3 +1120,8 @@ def test_made_up_cases_tell_the_ece_from_the_nll() -> None:
         logits, y = check._made_up_logits(true_T, seed)
         want = check._fitted_T(logits, y)
         assert not check._minimises_ece([check._Fit(where, logits, y, want, want)])
+
+
+# Last in this file: every check of the lesson was given each kind of answer above.
+def test_every_check_was_tested_right_wrong_malformed_unanswered(request):
+    check_recorder.assert_every_check_tested("07", request)

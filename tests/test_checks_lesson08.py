@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import check_recorder
 import numpy as np
 import pytest
 
@@ -475,3 +476,8 @@ def test_gap_head_unanswered() -> None:
 def test_gap_head_needs_the_lessons_curves_dict() -> None:
     with pytest.raises(TypeError, match="curves must be"):
         check.gap_head(..., ..., [CNN_CURVE])
+
+
+# Last in this file: every check of the lesson was given each kind of answer above.
+def test_every_check_was_tested_right_wrong_malformed_unanswered(request):
+    check_recorder.assert_every_check_tested("08", request)

@@ -1,17 +1,15 @@
 """Exercises everywhere: 3-5 per lesson, every check exists and is unit-tested three ways.
 
-The unit-test coverage of the checks is measured, not guessed from names: the lessons' check
-tests (tests/test_checks_lessonNN.py) run once more in a separate pytest with the
-``check_recorder`` plugin, which records the kind of Feedback each check function returned.
-Every public check must have returned "right", "wrong", "malformed" and "unanswered" there.
+The unit-test coverage of the checks is measured, not guessed from names: while the lessons'
+check tests (tests/test_checks_lessonNN.py) run, ``check_recorder`` records the kind of
+Feedback each check function returned, and the last test of each of those files asserts that
+every public check of its lesson returned "right", "wrong", "malformed" and "unanswered".
+Here: that each file ends with that test.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+import ast
 from pathlib import Path
 
 import check_recorder
@@ -27,7 +25,6 @@ TESTS = ROOT / "tests"
 LESSONS = [(x["number"], ROOT / "notebooks" / x["file"]) for x in generate.lessons()]
 LESSON_IDS = [p.stem for _, p in LESSONS]
 CHECK_CALL = student.CHECK_CALL
-KINDS = ("right", "wrong", "malformed", "unanswered")
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -45,21 +42,6 @@ def checks_module(number: str):
     modules = check_recorder.lesson_modules()
     assert f"lesson{number}" in modules, f"helpers/checks/lesson{number}.py is missing"
     return modules[f"lesson{number}"]
-
-
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory) -> dict[str, list[str]]:
-    """Run every lesson's check tests with the recorder; return {lessonNN.check: kinds}."""
-    files = sorted(str(p) for p in TESTS.glob("test_checks_lesson[0-9][0-9].py"))
-    assert files, "no tests/test_checks_lessonNN.py"
-    out = tmp_path_factory.mktemp("record") / "record.json"
-    env = dict(os.environ, CHECK_RECORD=str(out),
-               PYTHONPATH=os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")])))
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-           "-p", "check_recorder", *files]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, f"the check tests fail:\n{proc.stdout[-4000:]}\n{proc.stderr}"
-    return json.loads(out.read_text())
 
 
 @pytest.mark.parametrize(("number", "path"), LESSONS, ids=LESSON_IDS)
@@ -99,14 +81,21 @@ def test_every_check_is_used_by_its_lesson(number, path):
 
 
 @pytest.mark.parametrize(("number", "path"), LESSONS, ids=LESSON_IDS)
-def test_every_check_is_unit_tested_right_wrong_malformed(number, path, recorded):
-    assert (TESTS / f"test_checks_lesson{number}.py").exists()
-    for name in check_recorder.public_checks(checks_module(number)):
-        kinds = set(recorded.get(f"lesson{number}.{name}", []))
-        missing = [k for k in KINDS if k not in kinds]
-        assert not missing, (f"check lesson{number}.{name} is never tested with a "
-                             f"{' / '.join(missing)} answer in test_checks_lesson{number}.py")
-        assert "not-feedback" not in kinds, f"lesson{number}.{name} returned a non-Feedback"
+def test_every_check_is_unit_tested_right_wrong_malformed(number, path):
+    """The lesson's check tests end with the recorded-coverage test (check_recorder)."""
+    tests = TESTS / f"test_checks_lesson{number}.py"
+    assert tests.exists(), f"{tests.name} is missing"
+    tree = ast.parse(tests.read_text(encoding="utf-8"))
+    last = [node for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")][-1]
+    call = f'check_recorder.assert_every_check_tested("{number}", request)'
+    assert ast.dump(last.body[-1]) == ast.dump(ast.parse(call).body[0]), (
+        f"{tests.name} must end with a test whose last line is {call}: it asserts that "
+        f"every check of lesson {number} was tested with each kind of answer")
+    assert check_recorder.public_checks(checks_module(number)), f"lesson {number} has no checks"
+    assert all(getattr(fn, "__recorded__", False)
+               for fn in check_recorder.public_checks(checks_module(number)).values()), \
+        "tests/conftest.py must call check_recorder.install()"
 
 
 def test_recorder_credits_only_the_outermost_check():
@@ -125,3 +114,20 @@ def test_recorder_credits_only_the_outermost_check():
     finally:
         for key in ("selftest.inner", "selftest.outer", "selftest.odd"):
             record.pop(key, None)
+
+
+def test_a_check_never_given_a_kind_of_answer_is_named():
+    name = next(iter(check_recorder.public_checks(checks_module("01"))))
+    key = f"lesson01.{name}"
+    saved = check_recorder.RECORD.get(key)
+    check_recorder.RECORD[key] = {"right", "wrong", "unanswered"}
+    try:
+        problems = check_recorder.untested("01")
+    finally:
+        if saved is None:
+            check_recorder.RECORD.pop(key, None)
+        else:
+            check_recorder.RECORD[key] = saved
+    assert [p for p in problems if f" {key} " in p] == [
+        f"check {key} is never tested with a malformed answer in test_checks_lesson01.py"]
+

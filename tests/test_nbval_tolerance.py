@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,80 +95,84 @@ def nbval(path: Path) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-def notebook(stored_text: str, tolerance: dict | None) -> nbformat.NotebookNode:
-    """Return a one-cell notebook printing 'accuracy 0.9832', with ``stored_text`` stored."""
-    cell = nbformat.v4.new_code_cell('print("accuracy 0.9832")', execution_count=1)
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored_text)]
-    if tolerance:
-        cell.metadata["tolerance"] = tolerance
-    nb = nbformat.v4.new_notebook(cells=[cell])
+def new_notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    """Return a notebook of ``cells`` with a Python 3 kernelspec."""
+    nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     return nb
 
 
-@pytest.mark.parametrize("stored, tolerance, passes", [
-    ("accuracy 0.9832\n", None, True),
-    ("accuracy 0.9830\n", None, False),  # no metadata: exact, as nbval is
-    ("accuracy 0.9830\n", {"abs": 0.003}, True),
-    ("accuracy 0.9782\n", {"abs": 0.003}, False),  # half a point off
-    ("accuracy: 0.9832\n", {"abs": 0.003}, False),  # the words changed
-])
-def test_nbval_with_the_plugin(tmp_path, stored, tolerance, passes):
-    path = tmp_path / "lesson.ipynb"
-    nbformat.write(notebook(stored, tolerance), path)
+def case_cell(stored_text: str, metadata: dict,
+              source: str = 'print("accuracy 0.9832")') -> nbformat.NotebookNode:
+    """Return a code cell running ``source`` with ``stored_text`` stored and ``metadata``."""
+    cell = nbformat.v4.new_code_cell(source, execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored_text)]
+    cell.metadata.update(metadata)
+    return cell
+
+
+# Each case is one cell of one notebook, and one nbval run checks them all: what a cell must
+# satisfy is the cell's own (its output, its metadata, the checks run after it), so the cases
+# do not interact, and a kernel and nbval start once instead of once per case.
+VARY = {"vary": {"took": "wall-clock time differs from run to run"}}
+TIMED = 'print("took 3.4 s for 3 epochs")'
+CHECKED = 'accuracy = 0.9832\nprint(f"accuracy {accuracy}")'
+CASES: dict[str, tuple[nbformat.NotebookNode, bool, str]] = {
+    # the plugin's tolerances: (cell, passes, text the failure report must contain)
+    "exact-stored": (case_cell("accuracy 0.9832\n", {}), True, ""),
+    "no-metadata-exact": (case_cell("accuracy 0.9830\n", {}), False, ""),  # as nbval is
+    "within-abs": (case_cell("accuracy 0.9830\n", {"tolerance": {"abs": 0.003}}), True, ""),
+    "half-a-point-off": (case_cell("accuracy 0.9782\n", {"tolerance": {"abs": 0.003}}), False,
+                         "beyond"),
+    "words-changed": (case_cell("accuracy: 0.9832\n", {"tolerance": {"abs": 0.003}}), False,
+                      "differs beyond its numbers"),
+    # "vary": numbers that are not compared; the rest of the cell is
+    "vary-another-time": (case_cell("took 12.5 s for 3 epochs\n", VARY, TIMED), True, ""),
+    "vary-epochs-compared": (case_cell("took 1.2 s for 4 epochs\n", VARY, TIMED), False, ""),
+    "vary-words-compared": (case_cell("took 1.2 s for 3 epoch\n", VARY, TIMED), False, ""),
+    # "checks": what a cell must satisfy, run in the kernel after the cell
+    "checks-hold": (case_cell("accuracy 0.9832\n", {"checks": [
+        "accuracy >= 0.98", "isinstance(accuracy, float)"]}, CHECKED), True, ""),
+    "check-false": (case_cell("accuracy 0.9832\n", {"checks": ["accuracy >= 0.99"]}, CHECKED),
+                    False, "check 'accuracy >= 0.99' is false"),
+    "check-raises": (case_cell("accuracy 0.9832\n", {"checks": ["missing > 0"]}, CHECKED),
+                     False, "raised NameError"),
+}
+
+
+@pytest.fixture(scope="module")
+def nbval_of_every_case(tmp_path_factory) -> dict[str, tuple[bool, str]]:
+    """Run nbval once over a notebook of every case; return {case: (passed, its report)}."""
+    path = tmp_path_factory.mktemp("cases") / "lesson.ipynb"
+    nbformat.write(new_notebook([cell for cell, _, _ in CASES.values()]), path)
     proc = nbval(path)
-    assert (proc.returncode == 0) == passes, proc.stdout[-2000:]
-    if not passes and tolerance:
-        assert "beyond" in proc.stdout or "differs beyond its numbers" in proc.stdout
+    report = proc.stdout
+    results = {}
+    for k, name in enumerate(CASES):
+        section = re.search(rf"_+ lesson\.ipynb::Cell {k} _+\n(.*?)(?=\n_{{5,}} |\n=+ |\Z)",
+                            report, re.S)
+        results[name] = (section is None, section.group(1) if section else "")
+    failed = sum(not passed for passed, _ in results.values())
+    assert f"{failed} failed" in report or (failed == 0 and proc.returncode == 0), report[-3000:]
+    return results
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_nbval_with_the_plugin(nbval_of_every_case, case):
+    _, passes, message = CASES[case]
+    passed, report = nbval_of_every_case[case]
+    assert passed == passes, report[-2000:]
+    assert message in report
 
 
 def test_a_cell_cannot_both_declare_a_tolerance_and_be_ignored(tmp_path):
-    nb = notebook("accuracy 0.9832\n", {"abs": 0.003})
-    nb.cells[0].metadata["tags"] = ["nbval-ignore-output"]
+    cell = case_cell("accuracy 0.9832\n", {"tolerance": {"abs": 0.003},
+                                           "tags": ["nbval-ignore-output"]})
     path = tmp_path / "lesson.ipynb"
-    nbformat.write(nb, path)
+    nbformat.write(new_notebook([cell]), path)
     proc = nbval(path)
     assert proc.returncode != 0 and "keep one" in proc.stdout + proc.stderr
-
-
-# --- "vary": numbers that are not compared; "checks": what a cell must satisfy -------------
-
-def timed_notebook(stored_text: str, source: str, metadata: dict) -> nbformat.NotebookNode:
-    """Return a one-cell notebook running ``source`` with ``stored_text`` stored."""
-    nb = notebook(stored_text, None)
-    nb.cells[0].source = source
-    nb.cells[0].metadata.update(metadata)
-    return nb
-
-
-VARY = {"vary": {"took": "wall-clock time differs from run to run"}}
-
-
-@pytest.mark.parametrize("stored, passes", [
-    ("took 12.5 s for 3 epochs\n", True),   # another time: not compared
-    ("took 1.2 s for 4 epochs\n", False),   # the epochs still are
-    ("took 1.2 s for 3 epoch\n", False),    # and so are the words
-])
-def test_varying_numbers_are_skipped_and_the_rest_compared(tmp_path, stored, passes):
-    path = tmp_path / "lesson.ipynb"
-    nbformat.write(timed_notebook(stored, 'print("took 3.4 s for 3 epochs")', VARY), path)
-    proc = nbval(path)
-    assert (proc.returncode == 0) == passes, proc.stdout[-2000:]
-
-
-@pytest.mark.parametrize("checks, passes, message", [
-    (["accuracy >= 0.98", "isinstance(accuracy, float)"], True, ""),
-    (["accuracy >= 0.99"], False, "check 'accuracy >= 0.99' is false"),
-    (["missing > 0"], False, "raised NameError"),
-])
-def test_checks_run_in_the_kernel_after_the_cell(tmp_path, checks, passes, message):
-    source = 'accuracy = 0.9832\nprint(f"accuracy {accuracy}")'
-    path = tmp_path / "lesson.ipynb"
-    nbformat.write(timed_notebook("accuracy 0.9832\n", source, {"checks": checks}), path)
-    proc = nbval(path)
-    assert (proc.returncode == 0) == passes, proc.stdout[-2000:]
-    assert message in proc.stdout
 
 
 @pytest.mark.parametrize("metadata, message", [

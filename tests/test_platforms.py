@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -36,52 +37,85 @@ def test_a_pin_that_is_not_exact_is_refused(tmp_path):
         platforms.pins_for(req, platforms.marker_env("linux-x86_64", "3.12"))
 
 
-FAKE_PIP = '''
-import json, sys
+# A stand-in for `uv pip compile` on a tiny index: a needs b>=2 everywhere and c on Windows.
+FAKE_UV = '''
+import sys
 args = sys.argv[1:]
-report = args[args.index("--report") + 1]
-reqs = open(args[args.index("-r") + 1]).read().split()
-meta = {"a": ["b>=2", "c; sys_platform == 'win32'", "d; extra == 'docs'"], "b": []}
-json.dump({"install": [{"metadata": {"name": r.split("==")[0],
-                                     "requires_dist": meta.get(r.split("==")[0], [])}}
-                       for r in reqs]}, open(report, "w"))
+out, reqs = args[args.index("--output-file") + 1], open(args[-1]).read().split()
+windows = args[args.index("--python-platform") + 1].endswith("windows-msvc")
+pins = dict(r.split("==") for r in reqs)
+lines = [f"{n}=={v}\\n    # via -r requirements.txt\\n" for n, v in pins.items()]
+if "a" in pins:
+    if "b" in pins and pins["b"] != "2":
+        sys.exit("error: No solution found when resolving dependencies\\n  cause: Because "
+                 "a==1 depends on b>=2 and you require b==1, we can conclude that your "
+                 "requirements are unsatisfiable.")
+    if "b" not in pins:
+        lines.append("b==2\\n    # via a\\n")
+    if windows and "c" not in pins:
+        lines.append("c==1\\n    # via\\n    #   a\\n    #   b\\n")
+open(out, "w").write("".join(lines))
 '''
 
 
 @pytest.fixture
-def fake_pip(tmp_path):
-    script = tmp_path / "fake_pip.py"
-    script.write_text(FAKE_PIP)
+def fake_uv(tmp_path):
+    script = tmp_path / "fake_uv.py"
+    script.write_text(FAKE_UV)
     return [sys.executable, str(script)]
 
 
 @pytest.mark.parametrize("lines, pair, expected", [
     ("a==1\nb==2\n", "linux-x86_64/3.12", []),
-    ("a==1\nb==1\n", "linux-x86_64/3.12", ["a needs b>=2, requirements.txt pins b==1"]),
-    ("a==1\n", "linux-x86_64/3.12", ["a needs b>=2 there, and requirements.txt pins no"]),
-    ("a==1\nb==2\n", "windows-x86_64/3.13", ["a needs c; sys_platform == \"win32\" there"]),
+    ("a==1\nb==1\n", "linux-x86_64/3.12",
+     ["does not resolve: Because a==1 depends on b>=2 and you require b==1"]),
+    ("a==1\n", "linux-x86_64/3.12", ["a needs b there, and requirements.txt pins no version of "
+                                      "it (it would install b==2)"]),
+    ("a==1\nb==2\n", "windows-x86_64/3.13", ["a, b needs c there, and requirements.txt pins"]),
 ])
-def test_dependencies_of_the_pinned_wheels_must_be_pinned_too(tmp_path, fake_pip, lines, pair,
+def test_dependencies_of_the_pinned_wheels_must_be_pinned_too(tmp_path, fake_uv, lines, pair,
                                                                expected):
     req = tmp_path / "requirements.txt"
     req.write_text(lines)
-    problems = platforms.check_pair(pair, req, fake_pip)
-    assert len(problems) == len(expected)
+    problems = platforms.check_pair(pair, req, fake_uv)
+    assert len(problems) == len(expected), problems
     for problem, want in zip(problems, expected, strict=True):
         assert want in problem and problem.startswith(pair)
+
+
+def uv_command() -> list[str]:
+    """Return the uv that `make check-platforms` installs, else one on the PATH."""
+    uv = ROOT / ".venv-platforms" / "bin" / "uv"
+    if uv.exists():
+        return [str(uv)]
+    if shutil.which("uv"):
+        return ["uv"]
+    pytest.skip("no uv: `make check-platforms` installs it")
 
 
 def test_a_pin_with_no_wheel_for_a_supported_pair_fails(tmp_path):
     """Against the package index: tensorflow-cpu has no macOS wheel."""
     req = tmp_path / "requirements.txt"
     req.write_text("tensorflow-cpu==2.21.0\n")
-    pip = ROOT / ".venv-platforms" / "bin" / "python"
-    command = [str(pip), "-m", "pip"] if pip.exists() else [sys.executable, "-m", "pip"]
-    problems = platforms.check_pair("macos-arm64/3.12", req, command)
+    problems = platforms.check_pair("macos-arm64/3.12", req, uv_command())
     assert problems and "no wheel" in problems[0] and "tensorflow-cpu==2.21.0" in \
         " ".join(problems)
-    linux = platforms.check_pair("linux-x86_64/3.12", req, command)
+    linux = platforms.check_pair("linux-x86_64/3.12", req, uv_command())
     assert not [p for p in linux if "no wheel" in p], "it has a Linux wheel"
+    assert any("needs" in p and "pins no version" in p for p in linux), \
+        "its dependencies, unpinned here, are named"
+
+
+def test_uv_failures_are_reported_line_by_line():
+    stderr = ("warning: The requested Python version 3.12.0 is not available\n"
+              "error: No solution found when resolving dependencies\n"
+              "  cause: Because numpy==1.20.0 has no usable wheels and you require "
+              "numpy==1.20.0, we can conclude that your requirements are unsatisfiable.\n")
+    assert platforms.failure_lines(stderr) == [
+        "no wheel: Because numpy==1.20.0 has no usable wheels and you require numpy==1.20.0, "
+        "we can conclude that your requirements are unsatisfiable."]
+    assert platforms.failure_lines("error: Failed to fetch: `https://pypi.org/simple/x/`\n") \
+        == ["uv failed: error: Failed to fetch: `https://pypi.org/simple/x/`"]
 
 
 def test_unknown_pairs_are_refused(capsys):

@@ -13,7 +13,9 @@ output and bounds are cut to the first epoch's line. Nothing of the first epoch 
 seed, same learning-rate schedule, which is set by the full number of epochs), so the line is
 the one the whole lesson prints first; nbval fails a cell when any one of its numbers is beyond
 its bound, so the first line failing is the whole cell failing. It saves the later epochs,
-which for lesson 08's CNN are three quarters of the test's time.
+which for lesson 08's CNN are three quarters of the test's time. Likewise a sweep may keep some
+of its values (``keep_lines``): each value is trained from its own seeds, so its rows are the
+lesson's own, and the cell's stored output and bounds are cut to those values' lines.
 """
 
 from __future__ import annotations
@@ -41,9 +43,10 @@ class Regression:
     lesson: str
     last_cell: str  # the copy keeps the lesson up to the first code cell with this text
     must_fail: tuple[str, ...]  # text of the code cells that must fail on a number
-    replace: tuple[str, str] | None = None  # (old, new) in one code cell's source
+    replace: tuple[tuple[str, str], ...] = ()  # (old, new) pairs, each in one code cell
     insert_after_setup: str | None = None  # a code cell run right after the setup cell
     first_epoch_only: bool = False  # stop the last cell's fit after its first epoch
+    keep_lines: tuple[int, ...] = ()  # cut the last cell's stored output to these lines
 
 
 REGRESSIONS = [
@@ -70,21 +73,25 @@ REGRESSIONS = [
         last_cell="history = model.fit(x_train, y_train, epochs=10",
         must_fail=("history = model.fit(x_train, y_train, epochs=10",),
         first_epoch_only=True,
-        replace=("x_train, y_train = splits.x_train, splits.y_train\n"
-                 "x_val, y_val = splits.x_val, splits.y_val",
-                 "x_train, y_train = splits.x_train * 255, splits.y_train\n"
-                 "x_val, y_val = splits.x_val * 255, splits.y_val"),
+        replace=(("x_train, y_train = splits.x_train, splits.y_train\n"
+                  "x_val, y_val = splits.x_val, splits.y_val",
+                  "x_train, y_train = splits.x_train * 255, splits.y_train\n"
+                  "x_val, y_val = splits.x_val * 255, splits.y_val"),),
     ),
     # The search scores each trial on (part of) its own training images instead of the
-    # validation images: every printed line keeps its words.
+    # validation images: every printed line keeps its words. The sweep keeps two of its five
+    # learning rates, 0.001 and 0.01 (6 of its 15 trainings), the ones that learn well.
     Regression(
         "06-search-scored-on-training-data", "06_hyperparameter_tuning.ipynb",
         last_cell="for s in tuning.spread(lr_rows",
         must_fail=("for s in tuning.spread(lr_rows",),
-        replace=("small = tuning.subset(splits, n_train=12_000)\n",
-                 "small = tuning.subset(splits, n_train=12_000)\n"
-                 "small = small._replace(x_val=small.x_train[:len(small.x_val)],\n"
-                 "                       y_val=small.y_train[:len(small.y_val)])\n"),
+        replace=(("small = tuning.subset(splits, n_train=12_000)\n",
+                  "small = tuning.subset(splits, n_train=12_000)\n"
+                  "small = small._replace(x_val=small.x_train[:len(small.x_val)],\n"
+                  "                       y_val=small.y_train[:len(small.y_val)])\n"),
+                 ('tuning.sweep("lr", [1e-4, 1e-3, 1e-2, 1e-1, 1.0],',
+                  'tuning.sweep("lr", [1e-3, 1e-2],')),
+        keep_lines=(1, 2),
     ),
     # The CNN's learning rate ten times smaller: it trains, more slowly.
     Regression(
@@ -92,7 +99,7 @@ REGRESSIONS = [
         last_cell="cnn_history = cnn.fit(",
         must_fail=("cnn_history = cnn.fit(",),
         first_epoch_only=True,
-        replace=("CosineDecay(2e-3,", "CosineDecay(2e-4,"),
+        replace=(("CosineDecay(2e-3,", "CosineDecay(2e-4,"),),
     ),
 ]
 
@@ -103,13 +110,14 @@ def cut_copy(reg: Regression) -> nbformat.NotebookNode:
     end = next(k for k, c in enumerate(nb.cells)
                if c.cell_type == "code" and reg.last_cell in c.source)
     nb.cells = nb.cells[:end + 1]
-    if reg.replace:
-        old, new = reg.replace
+    for old, new in reg.replace:
         hits = [c for c in nb.cells if c.cell_type == "code" and old in c.source]
         assert len(hits) == 1, f"{reg.name}: {old!r} is in {len(hits)} cells, not one"
         hits[0].source = hits[0].source.replace(old, new)
     if reg.first_epoch_only:
         first_epoch_only(nb.cells[-1])
+    if reg.keep_lines:
+        keep_lines(nb.cells[-1], reg.keep_lines)
     if reg.insert_after_setup:
         setup = next(k for k, c in enumerate(nb.cells) if "setup" in c.metadata.get("tags", []))
         nb.cells.insert(setup + 1, nbformat.v4.new_code_cell(reg.insert_after_setup))
@@ -138,6 +146,21 @@ def first_epoch_only(cell: nbformat.NotebookNode) -> None:
     bounds = cell.metadata.get(nbval_tolerance.METADATA_KEY, {})
     if "each" in bounds:  # one bound per number: keep the first line's
         bounds["each"] = bounds["each"][:len(nbval_tolerance.split_numbers(first)[1])]
+
+
+def keep_lines(cell: nbformat.NotebookNode, keep: tuple[int, ...]) -> None:
+    """Cut a cell's stored printed text to the lines ``keep``, and its per-number bounds."""
+    assert all(o.get("output_type") == "stream" and o.get("name") == "stdout"
+               for o in cell.outputs), "expected only printed text"
+    lines = "".join(o["text"] for o in cell.outputs).splitlines()
+    bounds = cell.metadata.get(nbval_tolerance.METADATA_KEY, {})
+    if "each" in bounds:  # one bound per number, in output order: keep those of the lines
+        counts = [len(nbval_tolerance.split_numbers(line)[1]) for line in lines]
+        starts = [sum(counts[:k]) for k in range(len(lines))]
+        bounds["each"] = [b for k in keep
+                          for b in bounds["each"][starts[k]:starts[k] + counts[k]]]
+    text = "".join(lines[k] + "\n" for k in keep)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
 
 
 def run_nbval(path: Path) -> subprocess.CompletedProcess:
