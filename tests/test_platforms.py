@@ -85,7 +85,7 @@ def test_dependencies_of_the_pinned_wheels_must_be_pinned_too(tmp_path, fake_uv,
 
 def uv_command() -> list[str]:
     """Return the uv that `make check-platforms` installs, else one on the PATH."""
-    uv = ROOT / ".venv-platforms" / "bin" / "uv"
+    uv = ROOT / ".venv-uv" / "bin" / "uv"
     if uv.exists():
         return [str(uv)]
     if shutil.which("uv"):
