@@ -14,6 +14,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers import activations, scratch, validate
@@ -293,10 +294,9 @@ def expected_calibration_error(probs: Any, y: Any, bins: int = 10) -> float:
     return float(sum(r["count"] * abs(r["accuracy"] - r["confidence"]) for r in rows) / n)
 
 
-def plot_reliability(probs: Any, y: Any, bins: int = 10) -> Figure:
-    """Draw a reliability diagram: accuracy against confidence per bin, beside the diagonal."""
-    rows = reliability(probs, y, bins)
-    fig, (ax, ax_n) = plt.subplots(1, 2, figsize=(7.4, 3.2))
+def _draw_reliability(ax: Axes, ax_n: Axes, rows: list[dict[str, float]], bins: int,
+                      legend: bool = True) -> None:
+    """Draw the bins of :func:`reliability`: accuracy on ``ax``, counts on ``ax_n`` (log)."""
     centres = [(r["low"] + r["high"]) / 2 for r in rows]
     ax.plot([0, 1], [0, 1], color="gray", linestyle="--", linewidth=1, label="perfectly calibrated")
     ax.bar(centres, [r["accuracy"] for r in rows], width=1 / bins, edgecolor="black",
@@ -307,15 +307,47 @@ def plot_reliability(probs: Any, y: Any, bins: int = 10) -> Figure:
     ax.set_ylim(0, 1)
     ax.set_xlabel("confidence (top probability)")
     ax.set_ylabel("accuracy")
-    ax.set_title("Reliability diagram", fontsize=10)
-    ax.legend(fontsize=7, loc="upper left")
+    if legend:
+        ax.legend(fontsize=7, loc="upper left")
     ax_n.bar(centres, [r["count"] for r in rows], width=1 / bins, edgecolor="black",
              color="#7f7f7f")
     ax_n.set_yscale("log")
     ax_n.set_xlim(0, 1)
     ax_n.set_xlabel("confidence (top probability)")
     ax_n.set_ylabel("test images (log scale)")
+
+
+def plot_reliability(probs: Any, y: Any, bins: int = 10) -> Figure:
+    """Draw a reliability diagram: accuracy against confidence per bin, beside the diagonal."""
+    rows = reliability(probs, y, bins)
+    fig, (ax, ax_n) = plt.subplots(1, 2, figsize=(7.4, 3.2))
+    _draw_reliability(ax, ax_n, rows, bins)
+    ax.set_title("Reliability diagram", fontsize=10)
     ax_n.set_title("How many predictions per bin", fontsize=10)
+    return fig
+
+
+def plot_reliability_compare(probs: dict[str, Any], y: Any, bins: int = 10) -> Figure:
+    """Draw reliability diagrams side by side, one column per name, their counts on one scale."""
+    if (not isinstance(probs, dict) or not probs
+            or not all(isinstance(name, str) for name in probs)):
+        raise ValueError("probs must be a non-empty dict of names to probabilities, e.g. "
+                         "{'before': probs, 'after': probs_T}.")
+    tables = {}
+    for name, p in probs.items():
+        try:
+            tables[name] = reliability(p, y, bins)
+        except ValueError as error:
+            raise ValueError(f"probs[{name!r}]: {error}") from error
+    fig, axes = plt.subplots(2, len(tables), figsize=(3.7 * len(tables), 5.6), sharey="row",
+                             squeeze=False)
+    for k, (name, rows) in enumerate(tables.items()):
+        _draw_reliability(axes[0, k], axes[1, k], rows, bins, legend=k == 0)
+        axes[0, k].set_title(name, fontsize=10)
+        axes[1, k].set_title("How many predictions per bin", fontsize=10)
+        if k:  # the rows share their y-axis: one label each
+            axes[0, k].set_ylabel("")
+            axes[1, k].set_ylabel("")
     return fig
 
 

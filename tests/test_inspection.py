@@ -205,6 +205,21 @@ def test_figures(network, images) -> None:
         inspection.plot_shift_accuracy({})
 
 
+def test_reliability_compare_draws_one_column_per_name(network, images) -> None:
+    x, y = images
+    probs = inspection.predict_probs(network, x)
+    fig = inspection.plot_reliability_compare({"before": probs, "after": probs[::-1]}, y)
+    assert len(fig.axes) == 4
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["before", "after"]
+    assert fig.axes[2].get_yscale() == "log"
+    plt.close(fig)
+    for bad in ({}, [probs], {1: probs}):
+        with pytest.raises(ValueError, match="non-empty dict of names"):
+            inspection.plot_reliability_compare(bad, y)
+    with pytest.raises(ValueError, match="probs\\['after'\\]: each row of probs"):
+        inspection.plot_reliability_compare({"before": probs, "after": probs * 2}, y)
+
+
 def test_reliability_table_merges_the_low_bins() -> None:
     probs = np.array([[0.95, 0.05], [0.95, 0.05], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55]])
     y = np.array([0, 1, 0, 1, 0])

@@ -5,14 +5,16 @@ The multiple-choice question of :func:`why_robust` (the notebook shows it as wri
 The CNN reads test digits moved by 1 pixel almost as well as unmoved ones, and digits moved
 by 4 pixels much worse. Which explanation fits both?
 
-- a: The filters of conv1 were learned on centred digits, so they respond only to strokes
-  near the middle of the image; a stroke 4 pixels away from there is missed.
-- b: Each feature map moves with the digit, and a small move can leave the maximum of a 2x2
-  pooling window unchanged. A 4-pixel move, though, shifts the 4x4 maps after pool2 by one
-  whole position, and there the dense layer reading them has other weights.
-- c: Max pooling makes the CNN's output independent of where the digit is; the loss at 4
-  pixels comes from the random starting weights and would vanish with another training
-  seed.
+- a: conv1 uses padding "valid", so none of its 5x5 filters is centred on the two outermost
+  rows and columns of the image. A 4-pixel move brings strokes to those pixels, where conv1
+  cannot see them; a 1-pixel move does not.
+- b: After the two poolings, neighbouring units of pool2's maps are 4 input pixels apart. A
+  1-pixel move is a quarter of that step and changes the maps only a little; a 4-pixel move
+  carries every feature to the neighbouring unit, where Dense(128) reads it through other
+  weights, and pushes one row or column of each map off it.
+- c: A 4-pixel move pushes one row or column of each 4x4 map after pool2 off the map, while
+  the rest of the map stays where it was; the features lost at the edge are the whole drop,
+  and a 1-pixel move pushes nothing off.
 - d: The units after the second pooling see only 16x16 pixels each, so a digit moved by 4
   pixels falls partly outside what they see.
 """
@@ -43,15 +45,16 @@ WHY_ROBUST_QUESTION = ("The CNN reads test digits moved by 1 pixel almost as wel
                        "ones, and digits moved by 4 pixels much worse. Which explanation fits "
                        "both?")
 WHY_ROBUST_CHOICES = {
-    "a": "The filters of conv1 were learned on centred digits, so they respond only to strokes "
-         "near the middle of the image; a stroke 4 pixels away from there is missed.",
-    "b": "Each feature map moves with the digit, and a small move can leave the maximum of a "
-         "2x2 pooling window unchanged. A 4-pixel move, though, shifts the 4x4 maps after "
-         "pool2 by one whole position, and there the dense layer reading them has other "
-         "weights.",
-    "c": "Max pooling makes the CNN's output independent of where the digit is; the loss at 4 "
-         "pixels comes from the random starting weights and would vanish with another "
-         "training seed.",
+    "a": "conv1 uses padding \"valid\", so none of its 5x5 filters is centred on the two "
+         "outermost rows and columns of the image. A 4-pixel move brings strokes to those "
+         "pixels, where conv1 cannot see them; a 1-pixel move does not.",
+    "b": "After the two poolings, neighbouring units of pool2's maps are 4 input pixels apart. "
+         "A 1-pixel move is a quarter of that step and changes the maps only a little; a "
+         "4-pixel move carries every feature to the neighbouring unit, where Dense(128) reads "
+         "it through other weights, and pushes one row or column of each map off it.",
+    "c": "A 4-pixel move pushes one row or column of each 4x4 map after pool2 off the map, "
+         "while the rest of the map stays where it was; the features lost at the edge are the "
+         "whole drop, and a 1-pixel move pushes nothing off.",
     "d": "The units after the second pooling see only 16x16 pixels each, so a digit moved by "
          "4 pixels falls partly outside what they see.",
 }
@@ -60,12 +63,12 @@ WHY_ROBUST = "b"
 WHY_ROBUST_HINT = ("follow a 4-pixel move through the layers: by how many positions does it "
                    "move the maps of conv1, pool1, conv2 and pool2?")
 _WHY_NOT = {
-    "a": "A filter has the same weights at every position, so it responds to a stroke "
-         "wherever the stroke is: 4 pixels further on, the same response appears 4 pixels "
-         "further on in its map.",
-    "c": "A 2x2 max pooling absorbs a move only inside its windows, and the loss is no "
-         "accident of the starting weights: trained from other seeds, the CNN loses about "
-         "as much at 4 pixels.",
+    "a": "A filter centred two pixels in still covers the outermost pixels: every pixel of "
+         "the image lies in some 5x5 window of conv1, so a stroke at the border is still "
+         "found, at the edge of the map.",
+    "c": "Half of it: a row or column of each map does leave it, but the rest moves too, by "
+         "one position, so the dense layer meets every remaining feature where it has other "
+         "weights.",
     "d": "The fields of pool2's 4x4 units are 16 pixels wide and start 4 pixels apart, so "
          "together they cover the whole image: a moved stroke falls in a neighbouring unit's "
          "field.",
@@ -527,5 +530,5 @@ def gap_head(model: Any, curve: Any = None, curves: Any = None) -> Feedback:
                      "train it as the lesson trained cnn: the loss with from_logits=True, Adam "
                      "with cosine decay from 0.002, 4 epochs on x_train, y_train.")
     beside = f"; the lesson's CNN: {_percentages(reference)}" if reference is not None else ""
-    return right(f"Built and trained right: {built}. Accuracy at 0 / 1 / 2 / 3 / 4 pixels, "
+    return right(f"Built right and trained: {built}. Accuracy at 0 / 1 / 2 / 3 / 4 pixels, "
                  f"gap_cnn: {_percentages(curve)}{beside}.")
