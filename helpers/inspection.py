@@ -449,6 +449,13 @@ def nll(logits: Any, y: Any, temperature: float = 1.0) -> float:
     return scratch.cross_entropy(logits / _temperature(temperature), y)
 
 
+def nll_each(logits: Any, y: Any, temperature: float = 1.0) -> np.ndarray:
+    """Return -log p(true class) under softmax(logits / T) for every row: :func:`nll` unaveraged."""
+    logits, y = _check_logits(logits, y)
+    logp = scratch.log_softmax(logits / _temperature(temperature))
+    return -logp[np.arange(len(y)), y]
+
+
 def fit_temperature(logits: Any, y: Any, grid: Any = None) -> float:
     """Return the temperature on ``grid`` with the lowest :func:`nll` of ``logits`` and ``y``.
 

@@ -265,6 +265,17 @@ def test_temperature_softmax_keeps_the_top_class_and_softens_above_one() -> None
         inspection.temperature_softmax(np.ones(10), 1.0)
 
 
+def test_nll_each_is_nll_row_by_row() -> None:
+    logits = np.array([[2.0, 0.0, -1.0], [0.0, 3.0, 0.0], [1000.0, 0.0, 0.0]])
+    y = np.array([0, 2, 1])
+    each = inspection.nll_each(logits, y, 1.5)
+    assert each.shape == (3,) and np.isfinite(each).all()
+    assert each.mean() == pytest.approx(inspection.nll(logits, y, 1.5))
+    assert each[2] == pytest.approx(1000.0 / 1.5)
+    with pytest.raises(ValueError, match="temperature"):
+        inspection.nll_each(logits, y, 0.0)
+
+
 def test_nll_is_the_mean_cross_entropy_and_stays_finite() -> None:
     logits = np.array([[2.0, 0.0, -1.0], [0.0, 3.0, 0.0]])
     y = np.array([0, 2])
