@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import check_recorder
 import numpy as np
@@ -114,12 +115,20 @@ def test_why_robust_options_are_written_out() -> None:
 
 @pytest.mark.parametrize(("answer", "expected", "words"), [
     ("b", "right", "Correct"), (" B ", "right", "Correct"), ("a", "wrong", "some 5x5 window"),
-    ("c", "wrong", "the rest moves too"), ("D", "wrong", "cover the whole image"),
+    ("c", "wrong", "does the rest of the map stay where it was?"),
+    ("D", "wrong", "cover the whole image"),
     ("e", "malformed", "not one of"), (2, "malformed", "strings"),
     (..., "unanswered", "Not answered")])
 def test_why_robust(answer, expected, words) -> None:
     fb = check.why_robust(answer)
     assert kind(fb) == expected and words in fb.message
+
+
+def test_why_robust_feedback_on_c_does_not_give_the_answer() -> None:
+    # Review: it used to state option b after one wrong try; now it asks a question.
+    fb = check.why_robust("c")
+    assert "other weights" not in fb.message and "one position" not in fb.message
+    assert "Hint: follow a 4-pixel move through the layers" in fb.message
 
 
 # --- review 2026-12-05: correct alternatives and plausible wrong answers ---------------------
@@ -216,8 +225,12 @@ def body_model(*body):
                              keras.layers.Dense(10)])
 
 
-def trained(model, logits=True):
-    """Return ``model`` compiled as in the lesson and trained for one step on 32 images."""
+def trained(model, logits=True, steps=check.LESSON_STEPS):
+    """Return ``model`` compiled as in the lesson, trained for one step on 32 images.
+
+    Its optimiser's step count is then set to ``steps`` (default: cnn's 1,720, 4 epochs of
+    430 batches), so that the check sees a model trained as long as cnn without the minutes.
+    """
     import keras
 
     rng = np.random.default_rng(0)
@@ -226,6 +239,9 @@ def trained(model, logits=True):
                   metrics=["accuracy"])
     model.fit(rng.random((32, 784), dtype=np.float32), rng.integers(0, 10, 32), epochs=1,
               batch_size=32, verbose=0)
+    assert int(model.optimizer.iterations) == 1
+    model.optimizer.iterations.assign(steps)
+    assert int(model.optimizer.iterations) == steps
     return model
 
 
@@ -308,7 +324,7 @@ def test_gap_head_trained_asks_for_its_curve(gap_trained) -> None:
 def test_gap_head_right_shows_both_curves(gap_trained) -> None:
     fb = check.gap_head(gap_trained, GAP_CURVE, CURVES)
     assert kind(fb) == "right" and fb.ok
-    # it saw the optimiser take a step and the 0-pixel accuracy, not how the net was trained
+    # it saw the optimiser's step count and the 0-pixel accuracy, not the learning rate
     assert "Built right and trained:" in fb.message and "trained right" not in fb.message
     assert "97.9 / 97.5 / 95.0 / 87.0 / 70.0%" in fb.message
     assert "the lesson's CNN: 98.8 / 98.1 / 94.3 / 83.4 / 61.6%" in fb.message
@@ -318,6 +334,33 @@ def test_gap_head_right_shows_both_curves(gap_trained) -> None:
     assert kind(fb) == "right" and "97.9 / 97.5" in fb.message
     curves = {**CURVES, "CNN, global average pooling": GAP_CURVE}  # its own curve added
     assert kind(check.gap_head(gap_trained, GAP_CURVE, curves)) == "right"
+
+
+def test_lesson_steps_are_cnns_training() -> None:
+    import nbformat
+
+    assert check.STEPS_PER_EPOCH == 430 and check.LESSON_STEPS == 1720
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks"
+                       / "08_convolutional_network.ipynb", as_version=4)
+    fit = next(c.source for c in nb.cells if c.get("id") == "cnn-fit")
+    assert f"epochs, batch = {check.EPOCHS}, {check.BATCH}" in fit
+
+
+@pytest.mark.parametrize(("steps", "words"), [
+    (1, "trained for 1 step;"),
+    (430, "trained for 430 steps, as many as 1 epoch of 430 batches of 128;"),
+    (1000, "trained for 1,000 steps;"),
+    (3440, "trained for 3,440 steps, as many as 8 epochs of 430 batches of 128;")])
+def test_gap_head_refuses_another_training_length(steps, words) -> None:
+    # Review: one epoch used to get "Built right and trained"; the comparison with cnn is fair
+    # only when gap_cnn is trained as cnn was (fitting twice also counts: 3,440 steps).
+    model = trained(gap_model(), steps=steps)
+    for curve in (..., GAP_CURVE):
+        fb = check.gap_head(model, curve, CURVES)
+        assert kind(fb) == "wrong" and not fb.ok and words in fb.message, fb.message
+        assert ("cnn was trained for 1,720 (4 epochs of 430 batches of 128), so the comparison "
+                "with cnn is fair only when gap_cnn is trained the same way") in fb.message
+        assert "run the build cell again" in fb.message and "Built right" not in fb.message
 
 
 def test_gap_head_with_a_real_curve_of_an_untrained_net(gap_trained) -> None:

@@ -5,9 +5,9 @@ The multiple-choice question of :func:`why_robust` (the notebook shows it as wri
 The CNN reads test digits moved by 1 pixel almost as well as unmoved ones, and digits moved
 by 4 pixels much worse. Which explanation fits both?
 
-- a: conv1 uses padding "valid", so none of its 5x5 filters is centred on the two outermost
-  rows and columns of the image. A 4-pixel move brings strokes to those pixels, where conv1
-  cannot see them; a 1-pixel move does not.
+- a: conv1 uses padding "valid", so no position of a 5x5 filter is centred on the two
+  outermost rows and columns of the image. A 4-pixel move brings strokes to those pixels,
+  where conv1 cannot see them; a 1-pixel move does not.
 - b: After the two poolings, neighbouring units of pool2's maps are 4 input pixels apart. A
   1-pixel move is a quarter of that step and changes the maps only a little; a 4-pixel move
   carries every feature to the neighbouring unit, where Dense(128) reads it through other
@@ -45,8 +45,8 @@ WHY_ROBUST_QUESTION = ("The CNN reads test digits moved by 1 pixel almost as wel
                        "ones, and digits moved by 4 pixels much worse. Which explanation fits "
                        "both?")
 WHY_ROBUST_CHOICES = {
-    "a": "conv1 uses padding \"valid\", so none of its 5x5 filters is centred on the two "
-         "outermost rows and columns of the image. A 4-pixel move brings strokes to those "
+    "a": "conv1 uses padding \"valid\", so no position of a 5x5 filter is centred on the "
+         "two outermost rows and columns of the image. A 4-pixel move brings strokes to those "
          "pixels, where conv1 cannot see them; a 1-pixel move does not.",
     "b": "After the two poolings, neighbouring units of pool2's maps are 4 input pixels apart. "
          "A 1-pixel move is a quarter of that step and changes the maps only a little; a "
@@ -63,12 +63,11 @@ WHY_ROBUST = "b"
 WHY_ROBUST_HINT = ("follow a 4-pixel move through the layers: by how many positions does it "
                    "move the maps of conv1, pool1, conv2 and pool2?")
 _WHY_NOT = {
-    "a": "A filter centred two pixels in still covers the outermost pixels: every pixel of "
-         "the image lies in some 5x5 window of conv1, so a stroke at the border is still "
-         "found, at the edge of the map.",
-    "c": "Half of it: a row or column of each map does leave it, but the rest moves too, by "
-         "one position, so the dense layer meets every remaining feature where it has other "
-         "weights.",
+    "a": "A filter at the position centred two pixels in still covers the outermost pixels: "
+         "every pixel of the image lies in some 5x5 window of conv1, so a stroke at the "
+         "border is still found, at the edge of the map.",
+    "c": "A row or column of each 4x4 map does leave it, but does the rest of the map stay "
+         "where it was?",
     "d": "The fields of pool2's 4x4 units are 16 pixels wide and start 4 pixels apart, so "
          "together they cover the whole image: a moved stroke falls in a neighbouring unit's "
          "field.",
@@ -199,9 +198,34 @@ _why_robust = multiple_choice(
 # --- exercise 5: a global-average-pooling head ----------------------------------------------
 
 LESSON_CURVES = ("MLP (lesson 05)", "CNN", "MLP, shifted training")  # the lesson's curves
+TRAIN_IMAGES, BATCH, EPOCHS = 55_000, 128, 4  # the lesson's training set and cnn's recipe
+STEPS_PER_EPOCH = math.ceil(TRAIN_IMAGES / BATCH)  # 430 batches, the last one smaller
+LESSON_STEPS = EPOCHS * STEPS_PER_EPOCH  # 1,720 optimiser steps: how cnn was trained
 GAP_FLOOR = 0.8  # 0-pixel accuracy any trained CNN here clears by far (chance: 0.1)
 _HEAD_HINT = ("after pool2 put keras.layers.GlobalAveragePooling2D() and then "
               "keras.layers.Dense(10), and nothing else.")
+_TRAIN_HINT = ("run the build cell again (a new model, compiled with a new "
+               "keras.optimizers.Adam(schedule): cosine decay from 0.002), then fit it once, "
+               "as cnn was: gap_cnn.fit(x_train, y_train, epochs=epochs, batch_size=batch, "
+               "validation_data=(x_val, y_val), verbose=0, callbacks=[EpochLog()]). Running "
+               "fit again continues from the trained weights.")
+
+
+def _steps_problem(steps: int) -> Feedback | None:
+    """Return what is wrong if the optimiser took another number of steps than cnn's, or None."""
+    if steps == LESSON_STEPS:
+        return None
+    plural = "s" * (steps != 1)
+    if steps % STEPS_PER_EPOCH == 0:
+        epochs = steps // STEPS_PER_EPOCH
+        took = (f"{steps:,} steps, as many as {epochs} epoch{'s' * (epochs != 1)} of "
+                f"{STEPS_PER_EPOCH} batches of {BATCH}")
+    else:
+        took = f"{steps:,} step{plural}"
+    return wrong(f"gap_cnn was trained for {took}; cnn was trained for {LESSON_STEPS:,} "
+                 f"({EPOCHS} epochs of {STEPS_PER_EPOCH} batches of {BATCH}), so the "
+                 "comparison with cnn is fair only when gap_cnn is trained the same way.",
+                 _TRAIN_HINT)
 
 
 def _still_to_do(message: str) -> Feedback:
@@ -474,7 +498,9 @@ def gap_head(model: Any, curve: Any = None, curves: Any = None) -> Feedback:
 
     ``curve`` is gap_cnn's shift_accuracy() dict, ``curves`` the lesson's dict of curves (its
     "CNN" curve is shown beside gap_cnn's). A model built right but not trained yet, or
-    trained without its curve, gets what to do next; the checks do not depend on the seed.
+    trained without its curve, gets what to do next; one whose optimiser took another number
+    of steps than cnn's LESSON_STEPS (4 epochs of 430 batches) is wrong, since only the same
+    training makes the comparison fair. The checks do not depend on the seed.
     """
     import keras
 
@@ -505,9 +531,12 @@ def gap_head(model: Any, curve: Any = None, curves: Any = None) -> Feedback:
         return problem
     built = _describe(model, layers)
     optimizer = getattr(model, "optimizer", None)
-    if optimizer is None or int(optimizer.iterations) == 0:
+    steps = 0 if optimizer is None else int(optimizer.iterations)
+    if steps == 0:
         return _still_to_do(f"Built right: {built}. Now compile and fit it as the task says, "
                             "then run this cell again.")
+    if (problem := _steps_problem(steps)) is not None:
+        return problem
     if curve is None or curve is ...:
         return _still_to_do(f"Built right and trained: {built}. Now compute gap_curve = "
                             "inspection.shift_accuracy(gap_cnn, x_some, y_some), then run "
