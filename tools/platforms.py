@@ -36,33 +36,24 @@ PYTHONS = ("3.11", "3.12", "3.13")
 PATCH = {"3.11": "3.11.5", "3.12": "3.12.0", "3.13": "3.13.0"}
 
 
-def _manylinux(arch: str) -> list[str]:
-    """Return the manylinux tags a current Linux (glibc 2.28 or newer) accepts for ``arch``."""
-    return [f"manylinux_2_{minor}_{arch}" for minor in (28, 27, 26, 17)] + \
-        [f"manylinux2014_{arch}"]
-
-
-# Supported platforms: pip --platform tags, and the marker values of such a machine.
+# Supported platforms: uv's name for each (--python-platform: manylinux 2.28 and older; macOS
+# 14, set by MACOSX_DEPLOYMENT_TARGET; Windows amd64), and the marker values of such a machine.
 PLATFORMS = {
-    "linux-x86_64": (_manylinux("x86_64"), {"sys_platform": "linux", "platform_system": "Linux",
-                                            "platform_machine": "x86_64", "os_name": "posix"}),
-    "linux-aarch64": (_manylinux("aarch64"), {"sys_platform": "linux",
-                                              "platform_system": "Linux",
-                                              "platform_machine": "aarch64",
-                                              "os_name": "posix"}),
-    "macos-arm64": (["macosx_14_0_arm64"], {"sys_platform": "darwin",
-                                            "platform_system": "Darwin",
-                                            "platform_machine": "arm64", "os_name": "posix"}),
-    "windows-x86_64": (["win_amd64"], {"sys_platform": "win32", "platform_system": "Windows",
-                                       "platform_machine": "AMD64", "os_name": "nt"}),
+    "linux-x86_64": ("x86_64-manylinux_2_28", {"sys_platform": "linux",
+                                               "platform_system": "Linux",
+                                               "platform_machine": "x86_64", "os_name": "posix"}),
+    "linux-aarch64": ("aarch64-manylinux_2_28", {"sys_platform": "linux",
+                                                 "platform_system": "Linux",
+                                                 "platform_machine": "aarch64",
+                                                 "os_name": "posix"}),
+    "macos-arm64": ("aarch64-apple-darwin", {"sys_platform": "darwin",
+                                             "platform_system": "Darwin",
+                                             "platform_machine": "arm64", "os_name": "posix"}),
+    "windows-x86_64": ("x86_64-pc-windows-msvc", {"sys_platform": "win32",
+                                                  "platform_system": "Windows",
+                                                  "platform_machine": "AMD64", "os_name": "nt"}),
 }
 PAIRS = [f"{platform}/{python}" for platform in PLATFORMS for python in PYTHONS]
-# uv's name for each platform (--python-platform): the same wheel tags as PLATFORMS' (manylinux
-# 2.28 and older; macOS 14, set by MACOSX_DEPLOYMENT_TARGET; Windows amd64).
-UV_PLATFORMS = {"linux-x86_64": "x86_64-manylinux_2_28",
-                "linux-aarch64": "aarch64-manylinux_2_28",
-                "macos-arm64": "aarch64-apple-darwin",
-                "windows-x86_64": "x86_64-pc-windows-msvc"}
 MACOS_TARGET = "14.0"
 
 
@@ -97,7 +88,7 @@ def resolve_command(uv: list[str], platform: str, python: str, requirements: Pat
     """Return the uv command that resolves ``requirements`` for one platform/Python pair."""
     return [*uv, "pip", "compile", "--quiet", "--no-header", "--only-binary", ":all:",
             "--no-python-downloads", "--python-version", PATCH[python],
-            "--python-platform", UV_PLATFORMS[platform], "--output-file", str(output),
+            "--python-platform", PLATFORMS[platform][0], "--output-file", str(output),
             str(requirements)]
 
 
