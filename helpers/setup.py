@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import warnings
 
@@ -67,11 +68,14 @@ def seed_everything(seed: int = DEFAULT_SEED) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-def setup_notebook(seed: int = DEFAULT_SEED, *, verbose: bool = True) -> None:
+def setup_notebook(seed: int = DEFAULT_SEED, *, verbose: bool = True,
+                   release: str | None = None) -> None:
     """Prepare a lesson: silence TensorFlow, seed everything, deterministic ops, plot style.
 
-    Call it in the first code cell, before importing TensorFlow or Keras.
+    Call it in the first code cell, before importing TensorFlow or Keras. ``release`` is the
+    series' version the lesson was written for: another installed release is named, with the fix.
     """
+    skew = release_skew(release) if release is not None else None
     quiet_tensorflow_env()
     import absl.logging
 
@@ -88,8 +92,44 @@ def setup_notebook(seed: int = DEFAULT_SEED, *, verbose: bool = True) -> None:
     from helpers.plots import set_style
 
     set_style()
+    from helpers import __version__
+
     if verbose:
         print(
-            f"Ready: seed {training_seed(seed)}, TensorFlow {tf.__version__}, "
-            f"Keras {keras.__version__}, NumPy {np.__version__}."
+            f"Ready: helpers {__version__}, seed {training_seed(seed)}, "
+            f"TensorFlow {tf.__version__}, Keras {keras.__version__}, NumPy {np.__version__}."
         )
+    if skew:
+        print(skew, file=sys.stderr)
+
+
+def repository() -> str:
+    """Return the series' repository URL, from the installed package's metadata."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("mnist-nn-helpers").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        name, _, url = entry.partition(",")
+        if name.strip().lower() == "repository":
+            return url.strip()
+    return "<the series' repository>"
+
+
+def release_skew(release: str) -> str | None:
+    """Return what to do when the installed helpers are not the lesson's release, else None."""
+    if not isinstance(release, str) or not re.fullmatch(r"\d+\.\d+\.\d+", release):
+        raise ValueError(f"release must be a version X.Y.Z such as '0.1.0', got {release!r}: "
+                         "the lesson's setup cell names the release it was written for")
+    from helpers import __version__
+
+    if release == __version__:
+        return None
+    repo = repository()
+    return (f"This lesson was written for release {release} of the helpers, but release "
+            f"{__version__} is installed, so a later cell may fail. Install the lesson's "
+            f'release:\n    pip install "mnist-nn-helpers @ git+{repo}@v{release}"\nthen '
+            "restart the kernel (Colab: Runtime > Restart session) and run the lesson again. "
+            f"Or open the lessons of the installed release: {repo}/tree/v{__version__}/notebooks")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import check_recorder
 import numpy as np
 import pytest
@@ -71,10 +74,105 @@ def test_first_shift_below_quarter_is_not_the_one_the_lesson_prints() -> None:
 
 
 @pytest.mark.parametrize(("answer", "expected"), [
-    ("b", "right"), (" B ", "right"), ("a", "wrong"), ("e", "malformed"), (2, "malformed"),
-    (..., "unanswered")])
+    ("b", "right"), (" B ", "right"), (np.str_("b"), "right"), ("a", "wrong"), ("c", "wrong"),
+    ("D", "wrong"), (" d ", "wrong"), ("e", "malformed"), ("b.", "malformed"),
+    ("(b)", "malformed"), (2, "malformed"), (..., "unanswered")])
 def test_why_brittle(answer, expected) -> None:
     assert kind(check.why_brittle(answer)) == expected
+
+
+def option_text(letter: str) -> str:
+    """The text of exercise 4's option ``letter`` in lesson 07, as the learner reads it."""
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks"
+                       / "07_inside_the_network.ipynb", as_version=4)
+    task = next(c.source for c in nb.cells if c.get("id") == "ex4-md")
+    found = re.search(rf"^- \*\*{letter}\*\*:(.*?)(?=^- \*\*|\Z)", task, re.M | re.S)
+    assert found, f"option {letter} not found in exercise 4"
+    return " ".join(found.group(1).split())
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def hint_of(letter: str) -> str:
+    fb = check.why_brittle(letter)
+    assert kind(fb) == "wrong" and "Hint: " in fb.message, fb.message
+    return fb.message.split("Hint: ", 1)[1]
+
+
+def test_why_brittle_gives_each_wrong_option_its_own_hint() -> None:
+    # Review 5, finding 7: one hint for a, c and d, which quoted option b.
+    wrong_options = [o for o in check.WHY_BRITTLE_OPTIONS if o != check.WHY_BRITTLE]
+    assert set(check.WHY_BRITTLE_HINTS) == set(wrong_options)
+    hints = [hint_of(o) for o in wrong_options]
+    assert len(set(hints)) == len(hints)
+    for letter, hint in zip(wrong_options, hints, strict=True):
+        assert hint == check.WHY_BRITTLE_HINTS[letter] and hint.rstrip().endswith("?")
+        assert hint_of(letter.upper()) == hint
+
+
+def test_why_brittle_hints_do_not_give_option_b_away() -> None:
+    # No hint shares four words in a row with the right option, names its key phrases or
+    # hands over its distances (0, 3 and 6 pixels from the training ink).
+    right = words(option_text(check.WHY_BRITTLE))
+    runs = {" ".join(right[k:k + 4]) for k in range(len(right) - 3)}
+    key_phrases = ("fitted to ink", "where the moved training digits had", "same pixels",
+                   "pixels away", "left-moved", "right-moved", "from the training ink",
+                   "how many pixels", "belongs to one pixel position")
+    for letter in check.WHY_BRITTLE_HINTS:
+        hint = hint_of(letter)
+        shared = [r for r in runs if r in " ".join(words(hint))]
+        assert not shared, f"the hint for {letter} repeats option b: {shared}"
+        assert not any(p in hint.lower() for p in key_phrases), hint
+        assert not re.search(r"\b[36]\b", hint), f"the hint for {letter} gives a distance"
+
+
+def test_why_brittle_right_message_gives_the_reason() -> None:
+    # Review 5, finding 11: "Correct: b." alone gave no reason. The reason names what the
+    # first layer learned and each copy's distance from it: 0, 3 and 6 pixels.
+    message = check.why_brittle("b").message
+    assert message.startswith("✅ Correct: b. ") and "first layer" in message
+    assert "pixel by pixel" in message
+    for distance, copy in (("0", "right-moved"), ("3", "unmoved"), ("6", "left-moved")):
+        assert re.search(rf"\b{distance} .*?{copy}", message), (distance, copy, message)
+
+
+def test_why_brittle_wrong_letter_padded_with_spaces_gets_its_hint() -> None:
+    # Review 04-07-second, 13: " d " is judged as d, with d's hint, and shown without padding.
+    fb = check.why_brittle(" d ")
+    assert kind(fb) == "wrong" and fb.message.startswith("❌ Not quite: 'd' is not")
+    assert fb.message.endswith(check.WHY_BRITTLE_HINTS["d"])
+
+
+@pytest.mark.parametrize(("answer", "letter"), [
+    ("(b)", "b"), ("b)", "b"), ("B.", "b"), (" (c) ", "c"), ("'b'", "b"), ('"a"', "a"),
+    (np.str_("(d)"), "d")])
+def test_why_brittle_letter_in_brackets_or_quotes_is_told_to_give_just_the_letter(
+        answer, letter) -> None:
+    # Review 04-07-second, 12: refused as malformed (not judged), and told what to type; a
+    # quoted letter is shown as Python shows it, not as ''b''.
+    fb = check.why_brittle(answer)
+    assert kind(fb) == "malformed", fb.message
+    assert f'give just the letter, as in answer = "{letter}".' in fb.message
+    assert f"{str(answer)!r} is not one of the options" in fb.message
+    assert "''" not in fb.message
+
+
+@pytest.mark.parametrize("answer", ["e", "(e)", "ab", "b d", "", "."])
+def test_why_brittle_other_strings_are_not_offered_a_letter(answer) -> None:
+    fb = check.why_brittle(answer)
+    assert kind(fb) == "malformed" and "give just the letter" not in fb.message
+
+
+@pytest.mark.parametrize(("answer", "words"), [
+    (2, "but you gave an int."), (1.5, "but you gave a float."), (["b"], "but you gave a list.")])
+def test_why_brittle_names_a_wrong_type_with_its_article(answer, words) -> None:
+    # Review 04-07-second, 12: "you gave a int".
+    fb = check.why_brittle(answer)
+    assert kind(fb) == "malformed" and fb.message.endswith(words), fb.message
 
 
 # --- review 2026-12-05: correct alternatives and plausible wrong answers ---------------------

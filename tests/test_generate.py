@@ -43,8 +43,8 @@ def test_update_notebook_adds_frame_and_is_idempotent(tmp_path):
     assert f"]({generate.github_url('notebooks/' + items[2]['file'])})" in nb.cells[-1].source
     setup = nb.cells[2].source
     assert setup.startswith("# Where this series' helpers are missing")
-    assert setup.endswith("helpers.setup_notebook()\nimport numpy as np")
-    assert f"git+{generate.repo_url()}@{generate.ref()}\"" in setup
+    assert setup.endswith(f"{generate.setup_call()}\nimport numpy as np")
+    assert f"git+{generate.repo_url()}@v{generate.version()}\"" in setup
 
 
 def test_links_are_absolute_at_the_ref_so_they_work_in_colab():
@@ -68,10 +68,12 @@ def test_the_ref_must_be_a_branch_or_tag_name(monkeypatch):
         with pytest.raises(generate.ManifestError, match="not a branch or tag name"):
             generate.ref()
     monkeypatch.setattr(generate, "_pyproject", lambda: {
-        "project": {"urls": {"Repository": "https://github.com/a/b"}, "name": "p"},
-        "tool": {"lessons": {"ref": "v1.0"}}})
-    assert generate.helpers_requirement() == "p @ git+https://github.com/a/b@v1.0"
-    assert generate.colab_url("01_x.ipynb").endswith("/a/b/blob/v1.0/notebooks/01_x.ipynb")
+        "project": {"urls": {"Repository": "https://github.com/a/b"}, "name": "p",
+                    "version": "1.2.3"},
+        "tool": {"lessons": {"ref": "main"}}})
+    # links follow the ref; the install follows the version's tag, whatever the ref
+    assert generate.helpers_requirement() == "p @ git+https://github.com/a/b@v1.2.3"
+    assert generate.colab_url("01_x.ipynb").endswith("/a/b/blob/main/notebooks/01_x.ipynb")
 
 
 def test_first_and_last_lessons_have_one_sided_links():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -82,8 +83,21 @@ def test_the_ref_changes_in_one_place(repo):
     for nb in (repo / "notebooks").glob("*.ipynb"):
         text = nb.read_text()
         assert "/blob/main/" not in text and "@main" not in text, nb.name
-        assert "/blob/v1.0/notebooks/" in text and "@v1.0\\\"" in text, nb.name
+        assert "/blob/v1.0/notebooks/" in text, nb.name
     assert "/blob/v1.0/notebooks/" in (repo / "README.md").read_text()
+
+
+def test_the_version_changes_in_one_place(repo):
+    """pyproject.toml's version: every setup cell installs its tag and names it."""
+    text = (repo / "pyproject.toml").read_text()
+    old = re.search(r'^version = "([^"]+)"', text, re.M).group(1)
+    (repo / "pyproject.toml").write_text(text.replace(f'version = "{old}"', 'version = "9.8.7"'))
+    assert generate(repo, "--check").returncode == 1
+    assert generate(repo).returncode == 0
+    for nb in (repo / "notebooks").glob("*.ipynb"):
+        text = nb.read_text()
+        assert f"@v{old}\\\"" not in text and f'release=\\"{old}\\"' not in text, nb.name
+        assert "@v9.8.7\\\"" in text and 'setup_notebook(release=\\"9.8.7\\")' in text, nb.name
 
 
 def test_nothing_else_names_the_repository():

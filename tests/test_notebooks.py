@@ -56,7 +56,7 @@ def test_title_and_intro(nb):
 def test_setup_cell_first_and_tagged(nb):
     first_code = code_cells(nb)[0]
     assert "setup" in first_code.metadata.get("tags", [])
-    assert "helpers.setup_notebook()" in first_code.source
+    assert generate.setup_call() in first_code.source
     assert first_code.source.startswith(generate.setup_prefix())
     later = "\n".join(c.source for c in code_cells(nb)[1:])
     assert "setup_notebook(" not in later

@@ -5,6 +5,7 @@ import sys
 import numpy as np
 import pytest
 
+import helpers
 from helpers import setup
 
 CLEAN_ENV = {k: v for k, v in os.environ.items()
@@ -34,7 +35,7 @@ def test_setup_notebook_is_quiet_from_a_fresh_process():
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("Ready: seed 42, TensorFlow ")
+    assert lines[0].startswith(f"Ready: helpers {helpers.__version__}, seed 42, TensorFlow ")
     assert lines[1].startswith("epoch 1/2  loss ") and lines[2].startswith("epoch 2/2  loss ")
     assert lines[3] == "3 0"
 

@@ -32,7 +32,7 @@ with open(ROOT / "pyproject.toml", "rb") as _f:
     PYPROJECT = tomllib.load(_f)
 PROJECT_NAME = PYPROJECT["project"]["name"]
 REPO_URL = PYPROJECT["project"]["urls"]["Repository"]
-REF = generate.ref()
+REF = generate.release_tag()  # the setup cell installs this release's tag
 REQUIREMENT = f"{PROJECT_NAME} @ git+{REPO_URL}@{REF}"
 PIP_CALL = [sys.executable, "-m", "pip", "install", REQUIREMENT]
 EXISTING = [ROOT / "notebooks" / x["file"] for x in generate.lessons()
@@ -40,11 +40,12 @@ EXISTING = [ROOT / "notebooks" / x["file"] for x in generate.lessons()
 
 
 def setup_cell_prefix(path: Path) -> str:
-    """Return a lesson's setup cell up to and including ``helpers.setup_notebook()``."""
+    """Return a lesson's setup cell up to and including its ``helpers.setup_notebook(...)``."""
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if "setup" in c.metadata.get("tags", []))
-    assert generate.SETUP_END in cell.source, f"{path.name}: setup cell has no setup call"
-    return cell.source.split(generate.SETUP_END, 1)[0] + generate.SETUP_END
+    found = generate.SETUP_CALL.search(cell.source)
+    assert found, f"{path.name}: setup cell has no setup call"
+    return cell.source[:found.end()]
 
 
 SOURCES = [pytest.param(generate.setup_prefix(), id="generated")] + [
@@ -103,14 +104,14 @@ def test_pip_requirement_names_this_package_url_and_ref():
     req = Requirement(REQUIREMENT)
     assert req.name == PROJECT_NAME
     assert req.url == f"git+{REPO_URL}@{REF}"
-    assert REF == PYPROJECT["tool"]["lessons"]["ref"]
+    assert REF == f"v{PYPROJECT['project']['version']}", "the tag of pyproject.toml's version"
 
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_where_helpers_imports_the_cell_installs_nothing(source, monkeypatch):
     got = run_setup_cell(source, monkeypatch, helpers_importable=True)
     assert got["error"] is None and got["runs"] == [] and got["stdout"] == ""
-    assert got["setups"] == [((), {})]
+    assert got["setups"] == [((), {"release": PYPROJECT["project"]["version"]})]
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -121,7 +122,7 @@ def test_where_helpers_is_missing_the_cell_pips_the_repository_then_sets_up(sour
     assert got["error"] is None
     assert got["runs"] == [((PIP_CALL,), {"capture_output": True, "text": True})]
     assert got["stdout"] == f"Installing {REQUIREMENT} (once per session) ...\n"
-    assert got["setups"] == [((), {})]
+    assert got["setups"] == [((), {"release": PYPROJECT["project"]["version"]})]
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -325,7 +326,8 @@ def test_installed_the_cell_installs_nothing(installed):
 
 def test_then_it_sets_up_and_loads_data(installed):
     for run_ in (installed, installed["second"]):
-        assert "Ready: seed 42, TensorFlow" in run_["stdout"]
+        ready = f"Ready: helpers {PYPROJECT['project']['version']}, seed 42, TensorFlow"
+        assert ready in run_["stdout"]
         assert run_["result"]["load_mnist"] == [[60000, 28, 28], [10000, 28, 28]]
         assert run_["stderr"] == ""
 

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 TABLE_START, TABLE_END = "<!-- lessons:start -->", "<!-- lessons:end -->"
-SETUP_END = "helpers.setup_notebook()"
+# The setup cell ends with this call; `make generate` rewrites everything up to it.
+SETUP_CALL = re.compile(r"helpers\.setup_notebook\([^)\n]*\)")
 BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
@@ -68,9 +69,30 @@ def colab_url(file: str) -> str:
     return f"https://colab.research.google.com/github/{owner_repo}/blob/{ref()}/notebooks/{file}"
 
 
+def version() -> str:
+    """Return the series' version (pyproject.toml): the release every lesson belongs to."""
+    return _pyproject()["project"]["version"]
+
+
+def release_tag() -> str:
+    """Return the git tag of this release, e.g. 'v0.1.0'."""
+    return f"v{version()}"
+
+
 def helpers_requirement() -> str:
-    """Return the pip requirement that installs helpers from the repository at the ref."""
-    return f"{_pyproject()['project']['name']} @ git+{repo_url()}@{ref()}"
+    """Return the pip requirement that installs the helpers of this release (its git tag).
+
+    A tag, not a branch: a lesson gets the helpers it was written for, whatever main holds
+    later. And a tag, not PyPI: the tag names the commit GitHub serves the lesson itself from,
+    so the lesson and its helpers come from one commit; it needs no package index (see README,
+    "Releases").
+    """
+    return f"{_pyproject()['project']['name']} @ git+{repo_url()}@{release_tag()}"
+
+
+def setup_call() -> str:
+    """Return the call that ends every setup cell: set up, naming the lesson's release."""
+    return f'helpers.setup_notebook(release="{version()}")'
 
 
 def _link(lesson: dict) -> str:
@@ -115,7 +137,7 @@ def setup_prefix() -> str:
     """Return the first lines of every setup cell: install helpers if missing, then set up."""
     return (
         "# Where this series' helpers are missing (Colab, Kaggle, Binder, a lone notebook),\n"
-        "# install them from the repository; after `make lab` they are there already.\n"
+        "# install this lesson's release of them; after `make lab` they are there already.\n"
         "import importlib\n"
         "import subprocess\n"
         "import sys\n"
@@ -139,7 +161,7 @@ def setup_prefix() -> str:
         "    importlib.invalidate_caches()\n"
         "    import helpers\n"
         "\n"
-        f"{SETUP_END}"
+        f"{setup_call()}"
     )
 
 
@@ -170,7 +192,8 @@ def update_notebook(path: Path, items: list[dict], i: int) -> str:
     if not setup:
         raise ManifestError(f"{path.name}: no code cell tagged 'setup'; tag the setup cell")
     cell = nb.cells[setup[0]]
-    rest = cell.source.split(SETUP_END, 1)[1] if SETUP_END in cell.source else "\n" + cell.source
+    found = SETUP_CALL.search(cell.source)
+    rest = cell.source[found.end():] if found else "\n" + cell.source
     cell.source = setup_prefix() + rest
     nbformat.validate(nb)
     return nbformat.writes(nb) + "\n"

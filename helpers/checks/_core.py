@@ -98,7 +98,7 @@ def not_a_function(fn: Any, what: str) -> Feedback | None:
     """Return 'malformed' feedback if ``fn`` is not a function, else None."""
     if callable(fn):
         return None
-    return malformed(f"{what} should be a function (def ...), but you gave a {_type_name(fn)}.")
+    return malformed(f"{what} should be a function (def ...), but you gave {a_type_name(fn)}.")
 
 
 def uses(fn: Any, targets: Sequence[Any]) -> Any | None:
@@ -129,6 +129,15 @@ def _type_name(x: Any) -> str:
     return type(x).__name__
 
 
+def a_type_name(x: Any) -> str:
+    """Return the type of ``x`` with its article, as said aloud: "an int", "a list", "a uint8"."""
+    name = type(x).__name__
+    lower = name.lower()  # "an ndarray" (en-dee), "a uint8" (you-int), "an UnboundLocalError"
+    vowel_sound = lower.startswith(("a", "e", "i", "o", "nd")) or (
+        lower.startswith("un") and not lower.startswith("uni"))
+    return f"{'an' if vowel_sound else 'a'} {name}"
+
+
 def check_number(answer: Any, expected: float, *, what: str, rtol: float = 1e-3,
                  atol: float = 1e-6, hint: str | None = None) -> Feedback:
     """Compare a single number with ``expected`` within a tolerance."""
@@ -136,8 +145,8 @@ def check_number(answer: Any, expected: float, *, what: str, rtol: float = 1e-3,
         return todo
     answer = validate.item(answer)
     if not validate.is_number(answer):
-        return malformed(f"{what} should be a single number, but you gave a "
-                         f"{_type_name(answer)}: {answer!r:.60}.")
+        return malformed(f"{what} should be a single number, but you gave "
+                         f"{a_type_name(answer)}: {answer!r:.60}.")
     if not np.isfinite(answer):
         return wrong(f"{what} is {answer}, which is not a finite number.", hint)
     if np.isclose(float(answer), expected, rtol=rtol, atol=atol):
@@ -154,8 +163,8 @@ def check_integer(answer: Any, expected: int, *, what: str, hint: str | None = N
     if isinstance(answer, float) and answer.is_integer():
         answer = int(answer)
     if isinstance(answer, bool) or not isinstance(answer, int | np.integer):
-        return malformed(f"{what} should be a whole number (int), but you gave a "
-                         f"{_type_name(answer)}: {answer!r:.60}.")
+        return malformed(f"{what} should be a whole number (int), but you gave "
+                         f"{a_type_name(answer)}: {answer!r:.60}.")
     if int(answer) == expected:
         return right(f"Correct: {what} is {expected}.")
     direction = "too large" if answer > expected else "too small"
@@ -171,7 +180,7 @@ def check_array(answer: Any, expected: np.ndarray, *, what: str, rtol: float = 1
     expected = np.asarray(expected)
     if not isinstance(answer, np.ndarray | list | tuple) and not hasattr(answer, "numpy"):
         return malformed(f"{what} should be an array of shape {expected.shape}, but you gave "
-                         f"a {_type_name(answer)}.")
+                         f"{a_type_name(answer)}.")
     try:
         got = np.asarray(answer.numpy() if hasattr(answer, "numpy") else answer, dtype=float)
     except (TypeError, ValueError):
@@ -198,7 +207,7 @@ def check_choice(answer: Any, expected: str, *, options: Sequence[str], what: st
         return todo
     if not isinstance(answer, str):
         return malformed(f"{what} should be one of the strings {list(options)}, "
-                         f"but you gave a {_type_name(answer)}.")
+                         f"but you gave {a_type_name(answer)}.")
     norm = answer.strip().lower()
     if norm not in [o.lower() for o in options]:
         return malformed(f"'{answer}' is not one of the options {list(options)}.")
@@ -227,7 +236,7 @@ def check_function(fn: Any, cases: Iterable[tuple[tuple[Any, ...], Any]], *, wha
         try:
             got_arr = np.asarray(got.numpy() if hasattr(got, "numpy") else got, dtype=float)
         except (TypeError, ValueError):
-            return malformed(f"{what} returned a {_type_name(got)} that is not numeric.")
+            return malformed(f"{what} returned {a_type_name(got)} that is not numeric.")
         if got_arr.shape != expected.shape:
             return malformed(f"{what}({shown}) returned shape {got_arr.shape}, expected "
                              f"{expected.shape}.")

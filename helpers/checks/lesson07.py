@@ -14,8 +14,9 @@ import numpy as np
 from helpers import validate
 from helpers.checks._core import (
     Feedback,
+    a_type_name,
+    check_choice,
     malformed,
-    multiple_choice,
     not_a_function,
     right,
     unanswered,
@@ -167,7 +168,7 @@ def _returned(value: Any) -> str:
     """Return what a learner's function returned, in words, for a message: one line, short."""
     if value is None:
         return "None: is the return missing?"
-    return f"a {type(value).__name__}: {' '.join(repr(value).split()):.60}."
+    return f"{a_type_name(value)}: {' '.join(repr(value).split()):.60}."
 
 
 def _raised(error: Exception) -> str:
@@ -196,8 +197,8 @@ def _number_after_right_function(value: Any, name: str, fn_name: str,
             "Not answered yet:", f"Your {fn_name} is right. Not answered yet:"), todo.kind)
     number = validate.real_number(value)
     if number is None:
-        return None, malformed(f"{name} should be one number, {call}, but it is a "
-                               f"{type(value).__name__}.")
+        return None, malformed(f"{name} should be one number, {call}, but it is "
+                               f"{a_type_name(value)}.")
     return number, None
 
 def _shared_mistake(case: _EceCase, cases: list[_EceCase]) -> str | None:
@@ -379,7 +380,7 @@ def prepare_function(fn: Any) -> Feedback:
         return todo
     if not callable(fn):
         return malformed(f"mnist_like should be a function (def mnist_like(image): ...), but "
-                         f"you gave a {type(fn).__name__}.")
+                         f"you gave {a_type_name(fn)}.")
     if uses(fn, [drawing.prepare_digit]) is not None:
         return wrong("mnist_like uses drawing.prepare_digit, which does the whole preparation "
                      "for you.", "write it with the three steps: drawing.crop_to_ink, "
@@ -395,8 +396,8 @@ def prepare_function(fn: Any) -> Feedback:
         try:
             got = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
-            return malformed(f"mnist_like should return an image of numbers, but it returned a "
-                             f"{type(got).__name__} for test drawing {k}.")
+            return malformed(f"mnist_like should return an image of numbers, but it returned "
+                             f"{a_type_name(got)} for test drawing {k}.")
         if got.shape != (28, 28):
             return malformed(f"mnist_like should return a 28x28 image, got shape {got.shape} "
                              f"for test drawing {k}.")
@@ -518,11 +519,47 @@ def first_shift_below_quarter(answer: Any, accuracy: Any) -> Feedback:
                  "smaller shift.", hint)
 
 
-why_brittle = multiple_choice(
-    __name__, "why_brittle", WHY_BRITTLE, WHY_BRITTLE_OPTIONS,
-    hint="look at the first layer's weight images again: each weight belongs to one "
-         "pixel position. What happens to w . x when the ink moves to other pixels?",
-    doc="Check the multiple-choice question on why a shift hurts the MLP.")
+# One hint per wrong option. Each asks about the lesson's evidence against that option and
+# none quotes or paraphrases b or gives its distances: after one wrong try, matching the
+# hint's words to an option must not be enough to reach b.
+WHY_BRITTLE_HINTS = {
+    "a": "what in an MLP's weights could mark the middle of the image? The network learns "
+         "only from the images it is trained on: where did this one's training digits sit?",
+    "c": "what in the network could have learned that digits move? Every training digit "
+         "was moved the same way: did the network ever see one digit in two places?",
+    "d": "in the table of section \"Where the network is brittle\", did a move of 1 pixel "
+         "cost as much as a move of 4? And has the accuracy stopped falling by 4 pixels, or "
+         "is it still falling steeply there?",
+}
+WHY_BRITTLE_REASON = ("Its first layer learned where the moved training digits had their ink, "
+                      "and the accuracy falls pixel by pixel with the distance from there: 0 "
+                      "pixels for the right-moved copy, 3 for the unmoved one and 6 for the "
+                      "left-moved one.")
+
+
+def _letter_in(answer: str, options: tuple[str, ...]) -> str | None:
+    """Return the option letter in an answer like "(b)", "b)", "B." or "'b'", else None.
+
+    Only a single letter wrapped in brackets, quotes or punctuation counts: "ab" and "e." do not.
+    """
+    letter = answer.strip().strip("()[]{}'\"`.,:;!?* ").lower()
+    return letter if letter in options and letter != answer.strip().lower() else None
+
+
+def why_brittle(answer: Any) -> Feedback:
+    """Check the multiple-choice question on an MLP trained on digits moved 3 pixels right."""
+    options = WHY_BRITTLE_OPTIONS
+    if isinstance(answer, str) and (letter := _letter_in(answer, options)) is not None:
+        return malformed(f"{str(answer)!r} is not one of the options {', '.join(options[:-1])} "
+                         f"or {options[-1]}: give just the letter, as in answer = "
+                         f"\"{letter}\".")
+    feedback = check_choice(answer, WHY_BRITTLE, options=options)
+    if feedback.kind == "right":
+        return right(f"Correct: {WHY_BRITTLE}. {WHY_BRITTLE_REASON}")
+    if feedback.kind == "wrong":
+        letter = answer.strip().lower()
+        return wrong(f"'{answer.strip()}' is not the best choice.", WHY_BRITTLE_HINTS[letter])
+    return feedback
 
 
 # --- exercise 5: fit the temperature yourself -------------------------------------------------

@@ -80,14 +80,14 @@ def colab(tmp_path_factory):
     # What GitHub serves at the ref: the committed tree, with the ref naming this commit.
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)],
                    check=True, timeout=120)
-    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", "-B", generate.ref()],
+    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", "-B", generate.release_tag()],
                    check=True, timeout=60)
     url = generate.repo_url()
     cell = generate.setup_prefix()
-    assert cell.count(f"git+{url}@{generate.ref()}\"") == 1
+    assert cell.count(f"git+{url}@{generate.release_tag()}\"") == 1
     # (git+file:///path is rejected by pip's requirement parser; file://localhost/path is not.)
     cell = cell.replace(f"git+{url}@", f"git+file://localhost{clone}@")
-    requirement = f"{PROJECT} @ git+file://localhost{clone}@{generate.ref()}"
+    requirement = f"{PROJECT} @ git+file://localhost{clone}@{generate.release_tag()}"
     assert f'"{requirement}"' in cell
     (tmp / "setup_cell.py").write_text(cell)
     return {"tmp": tmp, "clone": clone, "cell": tmp / "setup_cell.py",
@@ -138,7 +138,7 @@ def test_the_setup_cell_installs_helpers_from_the_clone(colab):
     assert "Installing mnist-nn-helpers @ git+file://localhost" in runs[0]
     assert "Installing" not in runs[1]
     for out in runs:
-        assert "Ready: seed 42, TensorFlow" in out
+        assert f"Ready: helpers {generate.version()}, seed 42, TensorFlow" in out
         where = Path(out.split("HELPERS ", 1)[1].strip())
         assert where.is_relative_to(Path(sys.prefix)) and where.parent.parent.name == \
             "site-packages", where
