@@ -129,7 +129,9 @@ def release_skew(release: str) -> str | None:
         return None
     repo = repository()
     return (f"This lesson was written for release {release} of the helpers, but release "
-            f"{__version__} is installed, so a later cell may fail. Install the lesson's "
-            f'release:\n    pip install "mnist-nn-helpers @ git+{repo}@v{release}"\nthen '
-            "restart the kernel (Colab: Runtime > Restart session) and run the lesson again. "
-            f"Or open the lessons of the installed release: {repo}/tree/v{__version__}/notebooks")
+            f"{__version__} is installed, so a later cell may fail. Either install the "
+            f'lesson\'s release in this notebook:\n    %pip install "mnist-nn-helpers @ '
+            f'git+{repo}@v{release}"\nor, in a clone of the repository, `git checkout '
+            f"v{release}`; then restart the kernel (Colab: Runtime > Restart session) and run "
+            f"the lesson again. Or open the lessons of the installed release: "
+            f"{repo}/tree/v{__version__}/notebooks")

@@ -64,7 +64,8 @@ def test_another_release_is_named_with_the_fix():
     message = setup.release_skew("0.0.1")
     assert message is not None
     assert "0.0.1" in message and helpers.__version__ in message
-    assert f'"mnist-nn-helpers @ git+{setup.repository()}@v0.0.1"' in message
+    assert f'%pip install "mnist-nn-helpers @ git+{setup.repository()}@v0.0.1"' in message
+    assert "git checkout v0.0.1" in message
     assert "restart" in message.lower()
     assert f"{setup.repository()}/tree/v{helpers.__version__}/notebooks" in message
 
