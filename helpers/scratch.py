@@ -24,6 +24,7 @@ import numpy as np
 
 from helpers import validate
 from helpers.setup import training_seed
+from helpers.validate import a_type_name
 
 INITS = ("he", "zeros", "small")
 DTYPES = (np.float32, np.float64)
@@ -449,7 +450,7 @@ def gradient_check(model: MLP, x: np.ndarray, y: np.ndarray,
     The model must use float64, since float32 rounding swamps the finite differences.
     """
     if not isinstance(model, MLP):
-        raise ValueError(f"model must be an MLP, got a {type(model).__name__}.")
+        raise ValueError(f"model must be an MLP, got {a_type_name(model)}.")
     if model.dtype != np.float64:
         raise ValueError(f"model has dtype {model.dtype}; finite differences need float64: "
                          "build it with MLP(..., dtype=np.float64).")

@@ -13,6 +13,14 @@ from typing import Any
 import numpy as np
 
 
+def a_type_name(x: Any) -> str:
+    """Return the type of ``x`` with its article, as said aloud: "an int", "a list", "a uint8"."""
+    name = type(x).__name__
+    lower = name.lower()  # "an ndarray" (en-dee), "a uint8" (you-int), "an UnboundLocalError"
+    vowel_sound = lower.startswith(("a", "e", "i", "o", "nd")) or (
+        lower.startswith("un") and not lower.startswith("uni"))
+    return f"{'an' if vowel_sound else 'a'} {name}"
+
 def is_int(x: Any) -> bool:
     """Return True for a Python or NumPy integer (not a bool)."""
     return isinstance(x, int | np.integer) and not isinstance(x, bool)
@@ -145,7 +153,7 @@ def feature_rows(x: Any, name: str, width: int, dtype: Any) -> np.ndarray:
     """Return ``x`` as a non-empty, finite (N, width) array of ``dtype``, else raise ValueError."""
     if not isinstance(x, np.ndarray | list | tuple):
         raise ValueError(f"{name} must be a NumPy array of shape (N, {width}), "
-                         f"got a {type(x).__name__}.")
+                         f"got {a_type_name(x)}.")
     try:
         x = np.asarray(x, dtype=dtype)
     except (TypeError, ValueError) as exc:

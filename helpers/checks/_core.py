@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from helpers import validate
+from helpers.validate import a_type_name
 
 RIGHT, WRONG, MALFORMED, TODO = "✅", "❌", "⚠️", "✏️"
 
@@ -123,19 +124,6 @@ def uses(fn: Any, targets: Sequence[Any]) -> Any | None:
         found += [getattr(m, n, None) for m in found if isinstance(m, types.ModuleType)
                   for n in names]
     return next((t for t in targets if any(f is t for f in found)), None)
-
-
-def _type_name(x: Any) -> str:
-    return type(x).__name__
-
-
-def a_type_name(x: Any) -> str:
-    """Return the type of ``x`` with its article, as said aloud: "an int", "a list", "a uint8"."""
-    name = type(x).__name__
-    lower = name.lower()  # "an ndarray" (en-dee), "a uint8" (you-int), "an UnboundLocalError"
-    vowel_sound = lower.startswith(("a", "e", "i", "o", "nd")) or (
-        lower.startswith("un") and not lower.startswith("uni"))
-    return f"{'an' if vowel_sound else 'a'} {name}"
 
 
 def check_number(answer: Any, expected: float, *, what: str, rtol: float = 1e-3,

@@ -20,6 +20,7 @@ from helpers.checks._core import (
     unanswered,
     wrong,
 )
+from helpers.validate import a_type_name
 
 __all__ = ["count_digit", "ink_per_digit", "most_atypical", "most_ink"]
 
@@ -161,7 +162,7 @@ def _as_indices(answer: Any, k: int, n: int) -> np.ndarray | Feedback:
     """Return ``answer`` as k distinct int indices in [0, n), or a malformed Feedback."""
     if isinstance(answer, str | bytes | dict | set) or not hasattr(answer, "__len__"):
         return malformed(f"Your answer should be a list or array of {k} indices, but you gave "
-                         f"a {type(answer).__name__}.")
+                         f"{a_type_name(answer)}.")
     try:
         got = np.asarray(answer)
     except (TypeError, ValueError):

@@ -19,6 +19,7 @@ from helpers.checks._core import (
     wrong,
 )
 from helpers.neuron import count_params
+from helpers.validate import a_type_name
 
 # Exercise 1: one neuron with a sigmoid.
 X1 = np.array([1.0, 0.5, -2.0])
@@ -74,7 +75,7 @@ def layer_output_shape(answer: Any) -> Feedback:
         return todo
     if isinstance(answer, np.ndarray) or not isinstance(answer, tuple | list):
         return malformed(f"the shape should be a tuple of whole numbers such as (10, 20), "
-                         f"but you gave a {type(answer).__name__}.")
+                         f"but you gave {a_type_name(answer)}.")
     if not all(isinstance(n, int | np.integer) and not isinstance(n, bool) for n in answer):
         return malformed(f"every entry of the shape should be a whole number, got {answer!r}.")
     got, expected = tuple(int(n) for n in answer), (BATCH, UNITS)

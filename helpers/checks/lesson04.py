@@ -17,6 +17,7 @@ import numpy as np
 from helpers.checks._core import Feedback, malformed, not_a_function, right, unanswered, wrong
 from helpers.checks._core import unanswered_function as _todo
 from helpers.scratch import cross_entropy, forward_pass, log_softmax, one_hot
+from helpers.validate import a_type_name
 
 __all__ = ["backprop_by_hand", "backward_two_hidden", "grad_W2", "momentum_step",
            "softmax_ce_grad"]
@@ -44,7 +45,7 @@ def _array(result: Any, name: str, shape: tuple[int, ...],
         got = np.asarray(result.numpy() if hasattr(result, "numpy") else result, dtype=float)
     except (TypeError, ValueError):
         return None, malformed(f"{name} should return an array of numbers{what}, but it "
-                               f"returned a {type(result).__name__}.")
+                               f"returned {a_type_name(result)}.")
     if got.shape != shape:
         return None, malformed(f"{name} returned shape {got.shape}{what}, expected {shape}.")
     return got, None
@@ -237,7 +238,7 @@ def momentum_step(fn: Any) -> Feedback:
             return problem
         if not isinstance(result, tuple | list) or len(result) != 2:
             return malformed(f"{name} should return two arrays, (new_W, new_v), but it "
-                             f"returned a {type(result).__name__}.")
+                             f"returned {a_type_name(result)}.")
         got_W, problem = _array(result[0], name, W.shape, " as new_W")
         if problem is not None:
             return problem
@@ -550,7 +551,7 @@ def _gradients(result: Any, name: str, params: Grads) -> Grads | Feedback:
     example = "{'W1': dW1, 'b1': db1, 'W2': dW2, 'b2': db2, 'W3': dW3, 'b3': db3}"
     if not isinstance(result, dict):
         return malformed(f"{name} should return a dict of the six gradients, {example}, "
-                         f"but it returned a {type(result).__name__}.")
+                         f"but it returned {a_type_name(result)}.")
     found: dict[str, Any] = {}
     extra, twice = [], []
     for k, v in result.items():
@@ -578,7 +579,7 @@ def _gradients(result: Any, name: str, params: Grads) -> Grads | Feedback:
             got = np.asarray(value.numpy() if hasattr(value, "numpy") else value, dtype=float)
         except (TypeError, ValueError):
             return malformed(f"{g} should be an array of numbers of shape {shape}, but "
-                             f"it is a {type(value).__name__}.")
+                             f"it is {a_type_name(value)}.")
         if got.shape == shape:
             grads[key] = got
             continue
@@ -710,7 +711,7 @@ def backprop_by_hand(answer: Any) -> Feedback:
         return todo
     if isinstance(answer, str | bytes | dict) or not hasattr(answer, "__len__"):
         return malformed(f"{what} should be two numbers such as (0.5, -1.0), but you gave "
-                         f"a {type(answer).__name__}.")
+                         f"{a_type_name(answer)}.")
     try:
         got = np.asarray(answer, dtype=float).ravel()
     except (TypeError, ValueError):

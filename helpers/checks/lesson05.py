@@ -25,6 +25,7 @@ from helpers.checks._core import (
 )
 from helpers.data import load_mnist, train_val_split
 from helpers.neuron import count_params
+from helpers.validate import a_type_name
 
 __all__ = ["best_epoch", "deeper_model", "lecun_params", "validation_accuracy"]
 
@@ -132,7 +133,7 @@ def _blocks(model: Any) -> list[dict[str, Any]] | str:
         elif isinstance(layer, keras.layers.Dropout):
             blocks[-1]["dropout"].append(float(layer.rate))
         else:
-            return f"the model has a {type(layer).__name__} layer the task does not ask for"
+            return f"the model has {a_type_name(layer)} layer the task does not ask for"
     return blocks
 
 
@@ -147,7 +148,7 @@ def deeper_model(model: Any, hidden: Sequence[int] = (256, 128), dropout: float 
         return todo
     if not _is_keras_model(model):
         return malformed(f"{what} should be a Keras model (keras.Sequential([...])), but you "
-                         f"gave a {type(model).__name__}.")
+                         f"gave {a_type_name(model)}.")
     import keras
 
     functional = not isinstance(model, keras.Sequential)
@@ -252,7 +253,7 @@ def validation_accuracy(model: Any, x_val: Any, y_val: Any, floor: float = 0.97,
     if (todo := unanswered(model, "your trained model")) is not None:
         return todo
     if not _is_keras_model(model):
-        return malformed(f"pass your trained Keras model, not a {type(model).__name__}.")
+        return malformed(f"pass your trained Keras model, not {a_type_name(model)}.")
     if not isinstance(x_val, np.ndarray) or not isinstance(y_val, np.ndarray):
         return malformed("pass the validation images and labels as NumPy arrays: "
                          "check.validation_accuracy(trained, x_val, y_val).")

@@ -40,6 +40,7 @@ from helpers.checks._core import (
     unanswered_function,
     wrong,
 )
+from helpers.validate import a_type_name
 
 WHY_ROBUST_QUESTION = ("The CNN reads test digits moved by 1 pixel almost as well as unmoved "
                        "ones, and digits moved by 4 pixels much worse. Which explanation fits "
@@ -484,7 +485,7 @@ def _curve_problem(curve: Any) -> Feedback | None:
     what = ("gap_curve should be what inspection.shift_accuracy(gap_cnn, x_some, y_some) "
             "returns: a dict from each shift, 0 to 4 pixels, to an accuracy between 0 and 1")
     if not isinstance(curve, Mapping):
-        return malformed(f"{what}; you gave a {type(curve).__name__}.")
+        return malformed(f"{what}; you gave {a_type_name(curve)}.")
     if not all(s in curve for s in range(5)):
         return malformed(f"{what}; yours has the shifts {sorted(curve)!r:.60}.")
     values = [validate.real_number(curve[s]) for s in range(5)]
@@ -517,7 +518,7 @@ def gap_head(model: Any, curve: Any = None, curves: Any = None) -> Feedback:
                          "keras.Sequential([keras.Input(shape=(784,)), ...]).")
     if not isinstance(model, keras.Model):
         return malformed(f"gap_cnn should be a Keras model, keras.Sequential([...]), but you "
-                         f"gave a {type(model).__name__}.")
+                         f"gave {a_type_name(model)}.")
     shape = _input_shape(model)
     if shape is None:
         return malformed("gap_cnn has no input shape yet: start its layers with "
