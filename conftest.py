@@ -79,6 +79,7 @@ def pytest_configure(config) -> None:
 # others busy): they start first, beside the lessons, so that no long group starts last and
 # runs alone at the end of `make test`. A rough order is all that is needed.
 SLOW_SCOPES = {
+    "tests/test_assignments.py::TestNbgrader": 160,
     "tests/test_distributed.py": 97,
     "tests/test_teeth.py::TestSearchScoredOnTrainingData": 40,
     "tests/test_tuning.py": 62,

@@ -21,6 +21,8 @@ TABLE_START, TABLE_END = "<!-- lessons:start -->", "<!-- lessons:end -->"
 # The setup cell ends with this call; `make generate` rewrites everything up to it.
 SETUP_CALL = re.compile(r"helpers\.setup_notebook\([^)\n]*\)")
 BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
+KAGGLE_BADGE = "https://kaggle.com/static/images/open-in-kaggle.svg"
 
 
 class ManifestError(ValueError):
@@ -69,6 +71,26 @@ def colab_url(file: str) -> str:
     return f"https://colab.research.google.com/github/{owner_repo}/blob/{ref()}/notebooks/{file}"
 
 
+def binder_url(file: str) -> str:
+    """Return the Binder address that builds the repository at the ref (binder/) and opens a
+    lesson in JupyterLab."""
+    owner_repo = repo_url().removeprefix("https://github.com/")
+    return (f"https://mybinder.org/v2/gh/{owner_repo}/{ref()}"
+            f"?urlpath=lab/tree/notebooks/{file}")
+
+
+def kaggle_url(file: str) -> str:
+    """Return the 'Open in Kaggle' address of a lesson (Kaggle imports it from GitHub)."""
+    return f"https://kaggle.com/kernels/welcome?src={github_url('notebooks/' + file)}"
+
+
+def launch_badges(file: str) -> str:
+    """Return the Colab, Binder and Kaggle badges of a lesson, each a link that runs it."""
+    return (f"[![Open In Colab]({BADGE})]({colab_url(file)}) "
+            f"[![Launch Binder]({BINDER_BADGE})]({binder_url(file)}) "
+            f"[![Open In Kaggle]({KAGGLE_BADGE})]({kaggle_url(file)})")
+
+
 def version() -> str:
     """Return the series' version (pyproject.toml): the release every lesson belongs to."""
     return _pyproject()["project"]["version"]
@@ -106,9 +128,10 @@ def contents_link() -> str:
 
 
 def header(items: list[dict], i: int) -> str:
-    """Return the title cell: title, Colab and GitHub links, previous/Contents/next links."""
+    """Return the title cell: title, Colab, Binder, Kaggle and GitHub links, previous/Contents/
+    next links."""
     lesson = items[i]
-    nav = [f"[![Open In Colab]({BADGE})]({colab_url(lesson['file'])}) "
+    nav = [f"{launch_badges(lesson['file'])} "
            f"[View on GitHub]({github_url('notebooks/' + lesson['file'])})"]
     if i > 0:
         nav.append(f"← {_link(items[i - 1])}")
@@ -216,7 +239,7 @@ def readme_table(items: list[dict]) -> str:
         rows.append(
             f"| {lesson['number']} | [{lesson['title']}]({link}) |{thumb} "
             f"{lesson['summary']} | {lesson['minutes']} min | "
-            f"[![Open In Colab]({BADGE})]({colab_url(lesson['file'])}) |"
+            f"{launch_badges(lesson['file'])} |"
         )
     return "\n".join(rows)
 

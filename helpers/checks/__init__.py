@@ -7,6 +7,7 @@ hint, or what shape or type the answer should have.
 
 from helpers.checks._core import (
     Feedback,
+    WrongAnswer,
     check_array,
     check_choice,
     check_function,
@@ -17,6 +18,7 @@ from helpers.checks._core import (
 
 __all__ = [
     "Feedback",
+    "WrongAnswer",
     "check_array",
     "check_choice",
     "check_function",

@@ -30,6 +30,16 @@ class Feedback:
     def __bool__(self) -> bool:
         return self.ok
 
+    def require(self) -> Feedback:
+        """Return this feedback if the answer is right; raise :class:`WrongAnswer` if not."""
+        if not self.ok:
+            raise WrongAnswer(self.message)
+        return self
+
+
+class WrongAnswer(AssertionError):
+    """Raised by :meth:`Feedback.require` for an answer that is not right (graders count it)."""
+
 
 def right(message: str = "Correct!") -> Feedback:
     """Return positive feedback."""
@@ -254,4 +264,10 @@ def multiple_choice(module: str, name: str, expected: str, options: Sequence[str
 
     check.__module__, check.__name__, check.__qualname__ = module, name, name
     check.__doc__ = doc
+    return choice_question(check)
+
+
+def choice_question(check: Callable[[Any], Feedback]) -> Callable[[Any], Feedback]:
+    """Mark ``check`` as a multiple-choice question (graders hide it: it would give the answer)."""
+    check.multiple_choice = True  # type: ignore[attr-defined]
     return check

@@ -16,6 +16,7 @@ from helpers.checks._core import (
     Feedback,
     a_type_name,
     check_choice,
+    choice_question,
     malformed,
     not_a_function,
     right,
@@ -546,6 +547,7 @@ def _letter_in(answer: str, options: tuple[str, ...]) -> str | None:
     return letter if letter in options and letter != answer.strip().lower() else None
 
 
+@choice_question
 def why_brittle(answer: Any) -> Feedback:
     """Check the multiple-choice question on an MLP trained on digits moved 3 pixels right."""
     options = WHY_BRITTLE_OPTIONS

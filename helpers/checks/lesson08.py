@@ -32,6 +32,7 @@ from helpers.checks._core import (
     TODO,
     Feedback,
     check_integer,
+    choice_question,
     malformed,
     multiple_choice,
     not_a_function,
@@ -182,6 +183,7 @@ def receptive_field(answer: Any, model: Any) -> Feedback:
     return wrong(feedback.message.split(": ", 1)[1], hint)
 
 
+@choice_question
 def why_robust(answer: Any) -> Feedback:
     """Check the multiple-choice question on a 1-pixel against a 4-pixel move of a digit."""
     feedback = _why_robust(answer)
