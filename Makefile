@@ -40,7 +40,7 @@ help:
 	@echo "make assignments   write course/: the exercises as nbgrader assignments, released"
 	@echo "make autograde     grade course/submitted/ with nbgrader: feedback, grades.csv"
 	@echo "make bench-course  time autograding a class (STUDENTS=30, LESSONS=02)"
-	@echo "make clean         remove .venv, .venv-latest, .venv-colab and student/"
+	@echo "make clean         remove the venvs and student/ (never course/: students' work)"
 
 setup: $(STAMP)
 
@@ -104,7 +104,7 @@ tune-distributed: setup
 
 clean:
 	rm -rf $(VENV) $(UV_VENV) $(LATEST_VENV) $(COLAB_VENV) $(RELEASE_VENV) .venv-release-test \
-		$(NBGRADER_VENV) student course .pytest_cache dist
+		$(NBGRADER_VENV) student .pytest_cache dist
 
 # A release's checks (tools/release.py): the version agrees everywhere; the sdist and the wheel
 # build and pass `twine check`; the wheel, installed with the pins into a fresh venv, runs

@@ -60,7 +60,11 @@ def test_every_exercise_becomes_a_solution_and_a_graded_check(name):
     assert all(_nbgrader(c)["locked"] for c in others)  # the lesson itself is read-only
     assert not any(A.student.solution_blocks(c.source) for c in source.cells
                    if c.cell_type == "markdown")  # no folded solution is handed out
-    assert len(source.cells) == len(lesson.cells) - len(found) + len(tests)
+    assert len(source.cells) == len(lesson.cells) - len(found) + len(tests) - 1  # no footer
+    assert [c.id for c in tests] == [f"ex{n}-check" for n in range(1, len(tests) + 1)]
+    text = "\n".join(c.source for c in source.cells)
+    assert not re.search(r"/blob/|colab\.research|mybinder|kaggle\.com", text)  # no solutions
+    assert A.INTRO in text
 
 
 def test_multiple_choice_checks_are_hidden_tests():
@@ -69,17 +73,27 @@ def test_multiple_choice_checks_are_hidden_tests():
                      if A.BEGIN_HIDDEN in c.source] for name in NAMES}
     assert {k: v for k, v in hidden.items() if v} == {
         "06_hyperparameter_tuning": ["ex3-check"], "07_inside_the_network": ["ex4-check"],
-        "08_convolutional_network": ["ex5-check"]}
+        "08_convolutional_network": ["ex4-check"]}
     source = A.source_notebook(_lesson("06_hyperparameter_tuning"), "06_hyperparameter_tuning")
     cell = next(c for c in source.cells if c.id == "ex3-check")
-    assert cell.source.startswith(A.HIDDEN_NOTE + "\n" + A.BEGIN_HIDDEN + "\n")
+    assert cell.source == "\n".join([
+        A.HIDDEN_NOTE, "print(check.why_not_test.answered(answer).require())", A.BEGIN_HIDDEN,
+        "print(check.why_not_test(answer).require())", A.END_HIDDEN])
+    from helpers.checks import lesson06, lesson07, lesson08
+    for question in (lesson06.why_not_test, lesson07.why_brittle, lesson08.why_robust):
+        assert question.answered(" B").ok and not question.answered("(b)").ok
+        assert question.answered("a").message == (
+            "✅ 'a' is one of the options; it is graded after you submit.")
+        assert "Not answered yet" in repr(question.answered(...))
 
 
 def test_a_multi_cell_exercise_keeps_its_cells_and_extra_solutions_become_comments():
     source = A.source_notebook(_lesson("08_convolutional_network"), "08_convolutional_network")
     ids = [c.id for c in source.cells]
-    assert ids.index("ex-gap-build-answer") < ids.index("ex-gap-fit-answer") < ids.index(
-        "ex-gap-answer") < ids.index("ex-gap-check")
+    assert ids.index("ex5-answer-1") < ids.index("ex5-answer-2") < ids.index(
+        "ex5-answer-3") < ids.index("ex5-check")
+    last = next(c for c in source.cells if c.id == "ex5-answer-3").source
+    assert "# What the solution gives" in last  # the explanation after the last code block
     source = A.source_notebook(_lesson("05_keras_mlp"), "05_keras_mlp")
     answer = next(c for c in source.cells if c.id == "ex2-answer")
     assert "\n# The same network with the Functional API:\n# seed_everything(42)" in answer.source
@@ -90,6 +104,7 @@ def test_submission_fills_solutions_and_takes_replacements():
     solved = A.submission(source, source, {"ex2-answer": "answer = (64, 32)"})
     cells = {c.id: c.source for c in solved.cells}
     assert A.BEGIN not in cells["ex1-answer"] and "neuron.sigmoid" in cells["ex1-answer"]
+    assert cells["ex1-answer"].startswith("answer = ...\n")  # the lesson's stub stays live
     assert cells["ex2-answer"] == "answer = (64, 32)"
 
 
@@ -155,8 +170,9 @@ def test_the_report_names_each_cell_that_raised_or_failed():
     error = nbformat.v4.new_output("error", ename="ZeroDivisionError",
                                    evalue="division by zero", traceback=[])
     cells["ex1-answer"].outputs = [error]
-    cells["ex2-answer"].outputs = [nbformat.v4.new_output(
-        "error", ename="NotImplementedError", evalue="", traceback=[])]
+    cells["ex2-check"].outputs = [nbformat.v4.new_output(
+        "error", ename="WrongAnswer", evalue="✏️ Not answered yet: replace the ...",
+        traceback=[])]
     cells["ex1-check"].outputs = [nbformat.v4.new_output(
         "error", ename="NameError", evalue="name 'answer' is not defined", traceback=[])]
     failed, raised = A.errors(nb)
@@ -164,7 +180,7 @@ def test_the_report_names_each_cell_that_raised_or_failed():
     assert A.report({"02_neuron_math": {"ada": graded}}).splitlines() == [
         "02_neuron_math ada: 3 of 4",
         "    ex1-answer raised ZeroDivisionError: division by zero",
-        "    not answered: ex2-answer",
+        "    not answered: ex2-check",
         "    ex1-check failed: NameError: name 'answer' is not defined",
         "    ex4-check: changed by the student; nbgrader graded the original cell",
         "    ex3-check: deleted by the student; nbgrader put it back and graded it"]
@@ -234,8 +250,8 @@ class TestNbgrader:
             assert got["solved"].changed == [], report
             assert got["handed-out"].score == 0, report
             assert sorted(got["handed-out"].failed) == sorted(checks[name]), report
-            assert all(e.startswith("NotImplementedError") for e in
-                       got["handed-out"].raised.values()), report
+            assert all("Not answered yet" in e for e in got["handed-out"].failed.values()), report
+            assert got["handed-out"].raised == {}, report  # the stubs run
             assert got["one-wrong"].score == n - A.POINTS, report
             assert list(got["one-wrong"].failed) == [wrong_check], report
             assert got["one-wrong"].failed[wrong_check].startswith("WrongAnswer: ❌ Not quite")

@@ -147,8 +147,11 @@ def pad_reads_what_the_mouse_draws(page, artifacts: Path, number: str) -> None:
 
 
 def outside_loopback(requests_log: lab.RequestLog) -> list[str]:
-    """Return the blocked requests other than the Colab badges (the only ones expected)."""
-    return [u for u in requests_log.blocked if "colab.research.google.com" not in u]
+    """Return the blocked requests other than the title's launch badges (the only ones expected)."""
+    from tools import generate
+
+    badges = {generate.BADGE, generate.BINDER_BADGE, generate.KAGGLE_BADGE}
+    return [u for u in requests_log.blocked if u not in badges]
 
 
 def _balanced(lessons: list[dict]) -> list:

@@ -2,24 +2,31 @@
 
 Usage:
   python -m tools.assignments build --nbgrader NBGRADER [--out course] [--lessons 01 02]
+  python -m tools.assignments grade --nbgrader NBGRADER [--course course] [--lessons 01]
   python -m tools.assignments kernel --prefix VENV    (the lessons' kernel, for autograding)
 
-``build`` writes an nbgrader course folder from the lessons (one source of truth):
-``nbgrader_config.py``, ``source/NN_slug/NN_slug.ipynb`` for each lesson, then runs nbgrader's
-own ``generate_assignment``, which writes ``release/``. In each source notebook:
+``build`` (make assignments) writes an nbgrader course folder from the lessons (one source of
+truth): ``nbgrader_config.py``, ``source/NN_slug/NN_slug.ipynb`` for each lesson, then runs
+nbgrader's own ``generate_assignment``, which writes ``release/``. In each source notebook:
 
-- every cell of the lesson is kept, read-only (an nbgrader "locked" cell);
-- each exercise's code cell becomes a solution cell: the lesson's starting point as a
-  comment, then the lesson's solution between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
-  (nbgrader hands out ``# YOUR CODE HERE`` instead); the folded solution is left out;
+- every cell of the lesson is kept, read-only (an nbgrader "locked" cell), but the title
+  loses its links and the footer is left out (they lead to the lessons with solutions), and
+  the exercises section opens with a paragraph on how the assignment works;
+- each exercise's code cell becomes an answer cell: the lesson's starting point, live, then
+  the lesson's solution and its explanation between ``### BEGIN SOLUTION`` and
+  ``### END SOLUTION`` (nbgrader hands out ``# YOUR CODE HERE`` instead); the folded solution
+  is left out;
 - the exercise's check becomes an autograded test cell worth one point: the same check the
-  lesson calls, ending in ``.require()`` (which raises for a wrong answer). A multiple-choice
-  check would tell a student the answer by elimination, so it is a hidden test: the student
-  sees only that it is graded after submission.
+  lesson calls, ending in ``.require()`` (which raises for any answer but a right one). A
+  multiple-choice check is a hidden test, so that the notebook does not confirm a letter
+  tried in it; the visible part says only whether the answer is one of the letters.
 
-``kernel`` writes a Jupyter kernel, ``mnist-nn-lessons``, into another environment (nbgrader's
-own): it starts this checkout's ``.venv`` Python with the lessons' environment variables, so
-that nbgrader, installed apart, runs the lessons on the lessons' own packages.
+``grade`` (make autograde) runs nbgrader's ``autograde``, ``generate_feedback`` and ``export``
+on ``submitted/`` and prints each student's score with the cells that failed, raised, were
+changed or were deleted. ``kernel`` writes a Jupyter kernel, ``mnist-nn-lessons``, into
+another environment (nbgrader's own): it starts this checkout's ``.venv`` Python with the
+lessons' environment variables, so that nbgrader, installed apart, runs the lessons on the
+lessons' own packages.
 """
 
 from __future__ import annotations
@@ -48,11 +55,22 @@ KERNEL = "mnist-nn-lessons"
 POINTS = 1
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-HIDDEN_NOTE = "# Graded after you submit: a multiple-choice check would give the answer away."
+HIDDEN_NOTE = ("# Graded after you submit: this cell only checks that your answer is one of "
+               "the letters.")
+STUB = "# YOUR CODE HERE"  # what nbgrader hands out in place of a solution (CONFIG)
+INTRO = """\
+Write each answer in the cell under its exercise: replace the `...` (or write your code under
+`# YOUR CODE HERE`) and run the cell. Then run the locked cell under it: it checks your answer
+with the lesson's own check and prints ✅, or what is off, and it is what gets graded (a
+multiple-choice answer is checked only after you submit). The grader runs your whole notebook
+again from the top, on another computer: compute each answer from the lesson's variables
+rather than typing numbers from your screen, since numbers that come from training can differ
+slightly there."""
 CHECK_LINE = re.compile(r"^check\.[A-Za-z_]\w*\s*\(")
 FENCE = re.compile(r"```python\n(.*?)```", re.DOTALL)
 CONFIG = '''\
-"""nbgrader's configuration of this course (written by `make assignments`; edit freely)."""
+"""nbgrader's configuration of this course, rewritten by every `make assignments` (change
+CONFIG in tools/assignments.py, or give settings on nbgrader's command line)."""
 
 from jupyter_client.kernelspec import KernelSpecManager
 
@@ -63,6 +81,9 @@ c.CourseDirectory.root = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
 c.Execute.timeout = 900
 # A test cell a student deleted is put back and graded, not skipped.
 c.OverwriteCells.add_missing_cells = True
+# The lesson's own starting point (`answer = ...`, a function stub) stays above each answer
+# region, live, so the handed-out notebook runs and its checks say "Not answered yet".
+c.ClearSolutions.code_stub = {"python": "{stub}"}
 # Autograde on the lessons' own packages where the kernel written by `make assignments`
 # exists (on this machine); elsewhere (a JupyterHub with the lessons installed) on python3.
 if "{kernel}" in KernelSpecManager().find_kernel_specs():
@@ -83,6 +104,7 @@ class Exercise:
     solution: int  # index of the markdown cell holding the folded solution
     fences: list[str]  # the solution's code blocks: one per code cell, then any extras
     prose: list[str]  # the solution's text before each code block
+    after: str = ""  # the solution's text after its last code block
 
 
 def split_check(source: str) -> tuple[str, str]:
@@ -97,11 +119,14 @@ def split_check(source: str) -> tuple[str, str]:
 
 
 def without_checks(code: str) -> str:
-    """Return solution ``code`` without its top-level ``check.<name>(...)`` statements."""
+    """Return solution ``code`` without its top-level ``check.<name>(...)`` statements (and
+    the comments just above them, which are about the check's arguments)."""
     out, skipping = [], False
     for line in code.rstrip("\n").split("\n"):
         if CHECK_LINE.match(line):
             skipping = True
+            while out and out[-1].startswith("#"):
+                out.pop()
         elif skipping and (line[:1] in (" ", "\t", ")") or not line.strip()):
             if not line.strip():
                 skipping = False
@@ -113,8 +138,8 @@ def without_checks(code: str) -> str:
     return "\n".join(out).strip("\n")
 
 
-def _solution_parts(markdown: str) -> tuple[list[str], list[str]]:
-    """Return the code blocks of a folded solution and the text before each of them."""
+def _solution_parts(markdown: str) -> tuple[list[str], list[str], str]:
+    """Return the code blocks of a folded solution, the text before each and the text after."""
     block = student.solution_blocks(markdown)[0]
     body = re.sub(r"^.*?</summary>|</details>\s*$", "", block, flags=re.DOTALL)
     fences, prose, last = [], [], 0
@@ -122,7 +147,7 @@ def _solution_parts(markdown: str) -> tuple[list[str], list[str]]:
         prose.append(body[last:match.start()].strip())
         fences.append(match.group(1))
         last = match.end()
-    return fences, prose
+    return fences, prose, body[last:].strip()
 
 
 def exercises(nb: nbformat.NotebookNode, name: str) -> list[Exercise]:
@@ -143,12 +168,12 @@ def exercises(nb: nbformat.NotebookNode, name: str) -> list[Exercise]:
             if not student.solution_blocks(cell.source):
                 raise AssignmentError(f"{where}: the cell after it has no folded solution "
                                       "(<details><summary>Solution</summary> ...); add one")
-            fences, prose = _solution_parts(cell.source)
+            fences, prose, after = _solution_parts(cell.source)
             if len(fences) < len(run):
                 raise AssignmentError(
                     f"{where}: the exercise has {len(run)} code cells but its solution "
                     f"{len(fences)} ```python block(s); give one block per cell, in order")
-            found.append(Exercise(len(found) + 1, run, k, fences, prose))
+            found.append(Exercise(len(found) + 1, run, k, fences, prose, after))
         run = []
     if not found:
         raise AssignmentError(f"{name}: the exercises section has no code cell that calls "
@@ -176,6 +201,13 @@ def _graded(check: str) -> str:
     return "\n".join([*head, f"print({call}.require())"])
 
 
+def _answered(check: str) -> str:
+    """Return the visible line of a multiple-choice test: is the answer one of the letters?"""
+    call = "\n".join(line for line in check.split("\n") if not line.startswith("#"))
+    name = re.search(r"check\.(\w+)\(", call).group(1)
+    return f"print(check.{name}.answered(answer).require())"
+
+
 def _meta(grade_id: str, *, solution: bool = False, grade: bool = False,
           locked: bool = False, points: int | None = None) -> dict:
     """Return nbgrader's metadata of one cell."""
@@ -191,18 +223,32 @@ def _commented(text: str) -> str:
     return "\n".join(f"# {line}".rstrip() for line in text.split("\n"))
 
 
+def _wrapped(prose: str) -> str:
+    """Return a solution's explanation as comment lines of at most 92 characters."""
+    paragraphs = [re.sub(r"\s+", " ", p) for p in re.split(r"\n\s*\n", prose) if p.strip()]
+    return "\n#\n".join(_commented(textwrap.fill(p, 90)) for p in paragraphs)
+
+
 def _solution_source(stub: str, prose: str, code: str, extras: str = "") -> str:
-    """Return a solution cell: the lesson's starting point as comments, then the solution."""
-    parts = []
-    if stub.strip():
-        parts.append("# Starting point in the lesson:\n" + _commented(stub))
-    region = []
-    if prose:
-        wrapped = textwrap.fill(re.sub(r"\s+", " ", prose), 92 - 2)
-        region.append(_commented(wrapped))
-    region.append(without_checks(code) + extras)
-    parts.append("\n".join([BEGIN, *[r for r in region if r], END]))
-    return "\n".join(parts)
+    """Return a solution cell: the lesson's starting point, live, then the solution region
+    (nbgrader hands out the starting point and ``# YOUR CODE HERE``)."""
+    region = [_wrapped(prose) if prose else "", without_checks(code) + extras]
+    return "\n".join([*([stub] if stub.strip() else []), BEGIN, *[r for r in region if r], END])
+
+
+def _intro(source: str) -> str:
+    """Return the exercises cell with the lesson's how-to paragraph replaced by the course's."""
+    lines = source.split("\n")
+    first = next((k for k, line in enumerate(lines) if k > 0 and (
+        line.startswith("###") or line.startswith("**Exercise"))), len(lines))
+    return "\n".join([lines[0], "", INTRO, *([""] if first < len(lines) else []),
+                      *lines[first:]])
+
+
+def _title(source: str) -> str:
+    """Return the title cell without its links: those open the lesson with its solutions."""
+    return source.split("\n", 1)[0] + "\n\n*An assignment of the course: the lesson as it is, " \
+        "with its exercises to hand in.*"
 
 
 def source_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
@@ -217,23 +263,28 @@ def source_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNo
             cell = nb.cells[k]
             last = j == len(ex.cells) - 1
             stub, check = split_check(cell.source) if last else (cell.source, "")
-            extras = "".join(f"\n{_commented(ex.prose[e] + chr(10) + ex.fences[e].rstrip())}"
-                             for e in range(len(ex.cells), len(ex.fences))) if last else ""
+            extras = ""
+            if last:  # further solutions and the closing explanation, as comments
+                extras = "".join(f"\n{_wrapped(ex.prose[e])}\n{_commented(ex.fences[e].rstrip())}"
+                                 for e in range(len(ex.cells), len(ex.fences)))
+                extras += f"\n{_wrapped(ex.after)}" if ex.after else ""
             answer = nbformat.v4.new_code_cell(
                 _solution_source(stub, ex.prose[j], ex.fences[j], extras))
-            answer["id"] = f"{cell.id}-answer"
+            answer["id"] = f"ex{ex.number}-answer" + (f"-{j + 1}" if len(ex.cells) > 1 else "")
             answer.metadata["nbgrader"] = _meta(answer.id, solution=True)
             replaced[k] = [answer]
             if not last:
                 continue
             if is_choice(check, lesson):
-                test_source = "\n".join([HIDDEN_NOTE, BEGIN_HIDDEN, _graded(check), END_HIDDEN])
+                test_source = "\n".join([HIDDEN_NOTE, _answered(check), BEGIN_HIDDEN,
+                                         _graded(check), END_HIDDEN])
             else:
                 test_source = _graded(check)
             test = nbformat.v4.new_code_cell(test_source)
-            test["id"] = f"{cell.id}-check"
+            test["id"] = f"ex{ex.number}-check"
             test.metadata["nbgrader"] = _meta(test.id, grade=True, locked=True, points=POINTS)
             replaced[k].append(test)
+    start = student.exercises_start(nb)
     cells = []
     for k, cell in enumerate(nb.cells):
         if k in replaced:
@@ -241,6 +292,13 @@ def source_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNo
             continue
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+        tags = cell.metadata.get("tags", [])
+        if "nav-header" in tags:
+            cell.source = _title(cell.source)
+        elif "nav-footer" in tags:
+            continue  # its links lead to the lessons with their solutions
+        elif k == start:
+            cell.source = _intro(cell.source)
         cell.metadata["nbgrader"] = _meta(cell.id, locked=True)
         cells.append(cell)
     nb.cells = cells
@@ -260,15 +318,16 @@ def lesson_names(numbers: list[str] | None = None) -> list[str]:
 
 
 def write_source(out: Path, names: list[str]) -> list[Path]:
-    """Write ``nbgrader_config.py`` and each lesson's source notebook into course ``out``
-    (``source/`` holds these lessons only: make assignments owns it)."""
-    shutil.rmtree(out / "source", ignore_errors=True)
+    """Write ``nbgrader_config.py`` and the named lessons' source notebooks into course ``out``
+    (other lessons' folders are left as they are)."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "nbgrader_config.py").write_text(CONFIG.replace("{kernel}", KERNEL), encoding="utf-8")
+    config = CONFIG.replace("{kernel}", KERNEL).replace("{stub}", STUB)
+    (out / "nbgrader_config.py").write_text(config, encoding="utf-8")
     written = []
     for name in names:
         lesson = nbformat.read(generate.NOTEBOOKS / f"{name}.ipynb", as_version=4)
         folder = out / "source" / name
+        shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         path = folder / f"{name}.ipynb"
         path.write_text(nbformat.writes(source_notebook(lesson, name)) + "\n", encoding="utf-8")
@@ -292,8 +351,10 @@ def nbgrader(tool: str, out: Path, *args: str) -> subprocess.CompletedProcess:
 def build(out: Path, names: list[str], tool: str) -> list[Path]:
     """Write the course's source notebooks, then nbgrader's release of each; return the latter."""
     write_source(out, names)
-    # One nbgrader run for all (each costs seconds to start): "*" is every assignment of source/.
-    nbgrader(tool, out, "generate_assignment", "*" if len(names) > 1 else names[0], "--force")
+    # One nbgrader run for all (each costs seconds to start) where they are all of source/.
+    every = {p.name for p in (out / "source").iterdir() if p.is_dir()} == set(names)
+    for pattern in ["*"] if every else names:
+        nbgrader(tool, out, "generate_assignment", pattern, "--force")
     return [out / "release" / name / f"{name}.ipynb" for name in names]
 
 
@@ -328,7 +389,7 @@ class Graded:
     score: float
     max_score: float
     failed: dict[str, str]  # test cell's grade_id -> its error's last line
-    raised: dict[str, str]  # answer cell's grade_id -> its error (unanswered: NotImplementedError)
+    raised: dict[str, str]  # answer cell's grade_id -> its error
     changed: list[str]  # locked cells the student changed (nbgrader graded the original)
     restored: list[str] = field(default_factory=list)  # test cells deleted, put back by nbgrader
 
@@ -419,12 +480,12 @@ def report(results: dict[str, dict[str, Graded]]) -> str:
     for name, students in results.items():
         for student_id, r in students.items():
             lines.append(f"{name} {student_id}: {r.score:g} of {r.max_score:g}")
-            lines += [f"    {cell} raised {error}" for cell, error in r.raised.items()
-                      if not error.startswith("NotImplementedError")]
-            unanswered = [c for c, e in r.raised.items() if e.startswith("NotImplementedError")]
-            if unanswered:
-                lines.append(f"    not answered: {', '.join(unanswered)}")
-            lines += [f"    {cell} failed: {error}" for cell, error in r.failed.items()]
+            lines += [f"    {cell} raised {error}" for cell, error in r.raised.items()]
+            todo = [cell for cell, error in r.failed.items() if "Not answered yet" in error]
+            if todo:
+                lines.append(f"    not answered: {', '.join(todo)}")
+            lines += [f"    {cell} failed: {error}" for cell, error in r.failed.items()
+                      if cell not in todo]
             lines += [f"    {cell}: changed by the student; nbgrader graded the original cell"
                       for cell in r.changed]
             lines += [f"    {cell}: deleted by the student; nbgrader put it back and graded it"
@@ -472,7 +533,8 @@ def main() -> int:
         for path in build(args.out, lesson_names(args.lessons), args.nbgrader):
             print(f"released {path}")
     except AssignmentError as problem:
-        print(f"make assignments: {problem}", file=sys.stderr)
+        target = "make autograde" if args.command == "grade" else "make assignments"
+        print(f"{target}: {problem}", file=sys.stderr)
         return 1
     return 0
 

@@ -48,6 +48,19 @@ def grade_class(tool: str, name: str, students: int) -> dict[str, float]:
     return {"build": built, "grade": graded, "students": students}
 
 
+def _merged(path: Path, rows: list[list[str]]) -> list[list[str]]:
+    """Return ``rows`` with the earlier rows of ``path`` for other lessons or class sizes."""
+    old = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 6 and cells[0][:2].isdigit():
+                old.append(cells)
+    new = {(r[0], r[1]) for r in rows}
+    kept = [r for r in old if (r[0], r[1]) not in new]
+    return sorted(kept + rows, key=lambda r: (int(r[1]) != 1, r[0], int(r[1])))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--nbgrader", required=True, help="the nbgrader command to run")
@@ -64,11 +77,14 @@ def main(argv: list[str]) -> int:
                      f"{t['grade'] / 60:.1f}", f"{t['grade'] / args.students:.1f}"])
     header = ["lesson", "students", "make assignments s", "autograde + feedback + export s",
               "min", "s per student"]
+    rows = _merged(args.output, rows)
     text = "\n".join([
         "# Autograding a class", "",
         "Written by `make bench-course` (tools/bench_course.py). Every student hands in the "
         "full solution; nbgrader autogrades them one after another (one `nbgrader autograde` "
-        "for the class), writes each feedback HTML and exports grades.csv.", "",
+        "for the class), writes each feedback HTML and exports grades.csv. Each run replaces "
+        "its rows (same lesson and class size) and keeps the others; the machine is the last "
+        "run's.", "",
         "## Machine", "", *[f"- {k}: {v}" for k, v in info.items()], "",
         "## Time", "", bench.table(header, rows), ""])
     args.output.write_text(text, encoding="utf-8")

@@ -264,10 +264,29 @@ def multiple_choice(module: str, name: str, expected: str, options: Sequence[str
 
     check.__module__, check.__name__, check.__qualname__ = module, name, name
     check.__doc__ = doc
-    return choice_question(check)
+    return choice_question(options)(check)
 
 
-def choice_question(check: Callable[[Any], Feedback]) -> Callable[[Any], Feedback]:
-    """Mark ``check`` as a multiple-choice question (graders hide it: it would give the answer)."""
-    check.multiple_choice = True  # type: ignore[attr-defined]
-    return check
+def choice_question(options: Sequence[str]) -> Callable[[Check], Check]:
+    """Mark a check as a multiple-choice question among ``options``.
+
+    Graders hide such a check (trying the letters would give the answer away) and show
+    ``check.answered(answer)`` instead, which says only whether the answer is one of them.
+    """
+    def mark(check: Check) -> Check:
+        check.multiple_choice = True  # type: ignore[attr-defined]
+        check.answered = lambda answer: one_of(answer, options)  # type: ignore[attr-defined]
+        return check
+
+    return mark
+
+
+def one_of(answer: Any, options: Sequence[str]) -> Feedback:
+    """Say whether ``answer`` is one of ``options`` (case-insensitive), not whether it is right."""
+    what = f"your choice ({', '.join(options[:-1])} or {options[-1]})"
+    if (todo := unanswered(answer, what)) is not None:
+        return todo
+    if not isinstance(answer, str) or answer.strip().lower() not in [o.lower() for o in options]:
+        return malformed(f"{what} should be one of the strings {list(options)}, but you gave "
+                         f"{answer!r:.60}.")
+    return right(f"'{answer.strip()}' is one of the options; it is graded after you submit.")

@@ -547,7 +547,7 @@ def _letter_in(answer: str, options: tuple[str, ...]) -> str | None:
     return letter if letter in options and letter != answer.strip().lower() else None
 
 
-@choice_question
+@choice_question(WHY_BRITTLE_OPTIONS)
 def why_brittle(answer: Any) -> Feedback:
     """Check the multiple-choice question on an MLP trained on digits moved 3 pixels right."""
     options = WHY_BRITTLE_OPTIONS

@@ -183,7 +183,7 @@ def receptive_field(answer: Any, model: Any) -> Feedback:
     return wrong(feedback.message.split(": ", 1)[1], hint)
 
 
-@choice_question
+@choice_question(WHY_ROBUST_OPTIONS)
 def why_robust(answer: Any) -> Feedback:
     """Check the multiple-choice question on a 1-pixel against a 4-pixel move of a digit."""
     feedback = _why_robust(answer)
