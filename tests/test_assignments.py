@@ -202,6 +202,30 @@ def test_a_submission_without_nbgraders_marks_gets_a_clear_error(tmp_path):
         A.grade("nbgrader-is-not-run", tmp_path, ["01_dataset_tour"])
 
 
+def test_a_notebook_handed_in_again_is_graded_again(tmp_path):
+    name = "01_dataset_tour"
+    for student_id, handed_in, graded in [("ada", 200, 100), ("bob", 100, 200)]:
+        submitted = tmp_path / "submitted" / student_id / name
+        autograded = tmp_path / "autograded" / student_id / name
+        submitted.mkdir(parents=True)
+        autograded.mkdir(parents=True)
+        (submitted / f"{name}.ipynb").write_text("{}")
+        (autograded / f"{name}.ipynb").write_text("{}")
+        (autograded / f"{name}.ipynb").chmod(0o444)  # as nbgrader leaves it
+        os.utime(submitted / f"{name}.ipynb", (handed_in, handed_in))
+        os.utime(autograded, (graded, graded))
+    assert A.regrade_newer(tmp_path, [name]) == [tmp_path / "autograded" / "ada" / name]
+    assert not (tmp_path / "autograded" / "ada" / name).exists()
+    assert (tmp_path / "autograded" / "bob" / name).exists()  # not handed in since
+
+
+def test_exercise_texts_are_named_by_exercise_number():
+    source = A.source_notebook(_lesson("08_convolutional_network"), "08_convolutional_network")
+    by_id = {c.id: c.metadata["nbgrader"]["grade_id"] for c in source.cells}
+    assert [by_id[k] for k in ("ex1-md", "ex3-md", "ex4-md", "ex5-md", "ex-gap-md")] == [
+        f"ex{n}-text" for n in range(1, 6)]
+
+
 # --- nbgrader itself ------------------------------------------------------------------------
 
 needs_nbgrader = pytest.mark.skipif(

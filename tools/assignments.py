@@ -59,13 +59,15 @@ HIDDEN_NOTE = ("# Graded after you submit: this cell only checks that your answe
                "the letters.")
 STUB = "# YOUR CODE HERE"  # what nbgrader hands out in place of a solution (CONFIG)
 INTRO = """\
-Write each answer in the cell under its exercise: replace the `...` (or write your code under
-`# YOUR CODE HERE`) and run the cell. Then run the locked cell under it: it checks your answer
-with the lesson's own check and prints ✅, or what is off, and it is what gets graded (a
+Write each answer in the cell under its exercise: either fill in the `...` where they are, or
+write your whole answer under `# YOUR CODE HERE` (not half in each: a line above it that uses a
+function you write below it would still use the empty one). Run the cell, then the locked cell
+under it: it runs the lesson's own check on your answer and prints ✅ when it is right;
+otherwise it stops with the check's message, what is off. That cell is what gets graded (a
 multiple-choice answer is checked only after you submit). The grader runs your whole notebook
-again from the top, on another computer: compute each answer from the lesson's variables
-rather than typing numbers from your screen, since numbers that come from training can differ
-slightly there."""
+again from the top, on another computer: where an answer is a number that comes from training
+(an accuracy, an epoch), compute it from the lesson's variables rather than typing it from
+your screen, since such numbers can differ slightly there."""
 CHECK_LINE = re.compile(r"^check\.[A-Za-z_]\w*\s*\(")
 FENCE = re.compile(r"```python\n(.*?)```", re.DOTALL)
 CONFIG = '''\
@@ -251,6 +253,18 @@ def _title(source: str) -> str:
         "with its exercises to hand in.*"
 
 
+def _text_ids(nb: nbformat.NotebookNode, found: list[Exercise], start: int) -> dict[int, str]:
+    """Return grade ids ``ex<N>-text`` (``-<k>``) for the markdown cells that set exercise N,
+    so that nbgrader's messages name exercises by their numbers."""
+    ids, begin = {}, start + 1
+    for ex in found:
+        texts = [k for k in range(begin, ex.cells[0]) if nb.cells[k].cell_type == "markdown"]
+        for j, k in enumerate(texts):
+            ids[k] = f"ex{ex.number}-text" + (f"-{j + 1}" if len(texts) > 1 else "")
+        begin = ex.solution + 1
+    return ids
+
+
 def source_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """Return the nbgrader source version of lesson ``nb`` (the argument is left unchanged)."""
     nb = nbformat.reads(nbformat.writes(nb), as_version=4)  # a deep copy
@@ -285,6 +299,7 @@ def source_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNo
             test.metadata["nbgrader"] = _meta(test.id, grade=True, locked=True, points=POINTS)
             replaced[k].append(test)
     start = student.exercises_start(nb)
+    text_ids = _text_ids(nb, found, start)
     cells = []
     for k, cell in enumerate(nb.cells):
         if k in replaced:
@@ -299,7 +314,7 @@ def source_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNo
             continue  # its links lead to the lessons with their solutions
         elif k == start:
             cell.source = _intro(cell.source)
-        cell.metadata["nbgrader"] = _meta(cell.id, locked=True)
+        cell.metadata["nbgrader"] = _meta(text_ids.get(k, cell.id), locked=True)
         cells.append(cell)
     nb.cells = cells
     nbformat.validate(nb)
@@ -430,6 +445,25 @@ def _check_submission(path: Path) -> None:
             "Jupyter, or grade it by hand")
 
 
+def regrade_newer(course: Path, names: list[str]) -> list[Path]:
+    """Remove the autograded copy of every submission handed in again since it was graded.
+
+    nbgrader's autograde skips a submission that has an autograded folder; a notebook copied
+    into submitted/ again must be graded again. Returns the folders removed.
+    """
+    removed = []
+    for name in names:
+        for folder in sorted((course / "submitted").glob(f"*/{name}")):
+            graded = course / "autograded" / folder.parent.name / name
+            if graded.is_dir() and max((p.stat().st_mtime for p in folder.rglob("*")),
+                                       default=0) > graded.stat().st_mtime:
+                for path in graded.rglob("*"):  # nbgrader writes them read-only
+                    path.chmod(0o755 if path.is_dir() else 0o644)
+                shutil.rmtree(graded)
+                removed.append(graded)
+    return removed
+
+
 def grade(tool: str, course: Path, names: list[str]) -> dict[str, dict[str, Graded]]:
     """Autograde every submission of the assignments ``names`` with nbgrader, write their
     feedback HTML and grades.csv (nbgrader export); return ``{name: {student: Graded}}``."""
@@ -442,6 +476,7 @@ def grade(tool: str, course: Path, names: list[str]) -> dict[str, dict[str, Grad
     for name in names:
         for path in sorted(submitted.glob(f"*/{name}/{name}.ipynb")):
             _check_submission(path)
+    regrade_newer(course, names)
     everything = {p.name for p in submitted.glob("*/*") if p.is_dir()} <= set(names)
     # Each nbgrader run costs seconds to start: one for all ("*") where that is all there is.
     logs = []
