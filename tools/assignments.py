@@ -46,6 +46,7 @@ from pathlib import Path
 
 import nbformat
 
+from helpers.checks._core import TODO
 from tools import generate, student
 from tools.environment import lesson_environment
 
@@ -183,14 +184,18 @@ def exercises(nb: nbformat.NotebookNode, name: str) -> list[Exercise]:
     return found
 
 
-def is_choice(check_source: str, lesson: str) -> bool:
-    """Return True if the check called in ``check_source`` is a multiple-choice question."""
+def _check_name(check: str) -> str:
+    """Return the name of the check called in a check part (``check.<name>(...)``)."""
+    return re.search(r"^check\.(\w+)\(", check, re.MULTILINE).group(1)
+
+
+def is_choice(check: str, lesson: str) -> bool:
+    """Return True if the check called in ``check`` is a multiple-choice question."""
     module = importlib.import_module(f"helpers.checks.lesson{lesson}")
-    name = re.search(r"check\.(\w+)\(", check_source).group(1)
-    fn = getattr(module, name, None)
+    fn = getattr(module, _check_name(check), None)
     if fn is None:
         raise AssignmentError(f"lesson {lesson}: helpers.checks.lesson{lesson} has no check "
-                              f"{name!r}")
+                              f"{_check_name(check)!r}")
     return bool(getattr(fn, "multiple_choice", False))
 
 
@@ -205,9 +210,7 @@ def _graded(check: str) -> str:
 
 def _answered(check: str) -> str:
     """Return the visible line of a multiple-choice test: is the answer one of the letters?"""
-    call = "\n".join(line for line in check.split("\n") if not line.startswith("#"))
-    name = re.search(r"check\.(\w+)\(", call).group(1)
-    return f"print(check.{name}.answered(answer).require())"
+    return f"print(check.{_check_name(check)}.answered(answer).require())"
 
 
 def _meta(grade_id: str, *, solution: bool = False, grade: bool = False,
@@ -363,12 +366,17 @@ def nbgrader(tool: str, out: Path, *args: str) -> subprocess.CompletedProcess:
     return run
 
 
+def _patterns(folders: list[Path], names: list[str]) -> list[str]:
+    """Return the assignment ids to give nbgrader: "*" when ``names`` are all the assignments
+    in ``folders`` (each nbgrader run costs seconds to start), else each name."""
+    present = {p.name for p in folders if p.is_dir()}
+    return ["*"] if present <= set(names) else names
+
+
 def build(out: Path, names: list[str], tool: str) -> list[Path]:
     """Write the course's source notebooks, then nbgrader's release of each; return the latter."""
     write_source(out, names)
-    # One nbgrader run for all (each costs seconds to start) where they are all of source/.
-    every = {p.name for p in (out / "source").iterdir() if p.is_dir()} == set(names)
-    for pattern in ["*"] if every else names:
+    for pattern in _patterns(list((out / "source").iterdir()), names):
         nbgrader(tool, out, "generate_assignment", pattern, "--force")
     return [out / "release" / name / f"{name}.ipynb" for name in names]
 
@@ -468,19 +476,16 @@ def grade(tool: str, course: Path, names: list[str]) -> dict[str, dict[str, Grad
     """Autograde every submission of the assignments ``names`` with nbgrader, write their
     feedback HTML and grades.csv (nbgrader export); return ``{name: {student: Graded}}``."""
     submitted = course / "submitted"
-    handed_in = {p.parent.name for name in names for p in submitted.glob(f"*/{name}")
-                 if p.is_dir()}
-    if not handed_in:
+    if not any(p.is_dir() for name in names for p in submitted.glob(f"*/{name}")):
         raise AssignmentError(f"no submission of {', '.join(names)} in {submitted}; put each "
                               "in submitted/<student>/<NN_slug>/<NN_slug>.ipynb")
     for name in names:
         for path in sorted(submitted.glob(f"*/{name}/{name}.ipynb")):
             _check_submission(path)
     regrade_newer(course, names)
-    everything = {p.name for p in submitted.glob("*/*") if p.is_dir()} <= set(names)
-    # Each nbgrader run costs seconds to start: one for all ("*") where that is all there is.
+    patterns = _patterns(list(submitted.glob("*/*")), names)
     logs = []
-    for pattern in ["*"] if everything else names:
+    for pattern in patterns:
         run = nbgrader(tool, course, "autograde", pattern, "--create")
         logs.append(run.stderr + run.stdout)
     changed: dict[tuple[str, str], list[str]] = {}
@@ -493,7 +498,7 @@ def grade(tool: str, course: Path, names: list[str]) -> dict[str, dict[str, Grad
             changed.setdefault(where, []).append(cell.group(1))
         elif (cell := MISSING.search(line)) and where:
             restored.setdefault(where, []).append(cell.group(1))
-    for pattern in ["*"] if everything else names:
+    for pattern in patterns:
         nbgrader(tool, course, "generate_feedback", pattern)
     nbgrader(tool, course, "export", "--to", "grades.csv")
     results: dict[str, dict[str, Graded]] = {name: {} for name in names}
@@ -516,7 +521,7 @@ def report(results: dict[str, dict[str, Graded]]) -> str:
         for student_id, r in students.items():
             lines.append(f"{name} {student_id}: {r.score:g} of {r.max_score:g}")
             lines += [f"    {cell} raised {error}" for cell, error in r.raised.items()]
-            todo = [cell for cell, error in r.failed.items() if "Not answered yet" in error]
+            todo = [cell for cell, error in r.failed.items() if f"{TODO} Not answered" in error]
             if todo:
                 lines.append(f"    not answered: {', '.join(todo)}")
             lines += [f"    {cell} failed: {error}" for cell, error in r.failed.items()

@@ -196,9 +196,9 @@ def check_array(answer: Any, expected: np.ndarray, *, what: str, rtol: float = 1
                  f"(largest difference {np.nanmax(np.abs(got - expected)):.3g}).", hint)
 
 
-def check_choice(answer: Any, expected: str, *, options: Sequence[str], what: str | None = None,
-                 hint: str | None = None) -> Feedback:
-    """Compare a choice among ``options`` (case-insensitive) with ``expected``."""
+def not_an_option(answer: Any, options: Sequence[str], what: str | None = None
+                  ) -> Feedback | None:
+    """Return feedback if ``answer`` is unanswered or not one of ``options``, else None."""
     if what is None:  # "your choice (a, b, c or d)"
         what = f"your choice ({', '.join(options[:-1])} or {options[-1]})"
     if (todo := unanswered(answer, what)) is not None:
@@ -206,10 +206,17 @@ def check_choice(answer: Any, expected: str, *, options: Sequence[str], what: st
     if not isinstance(answer, str):
         return malformed(f"{what} should be one of the strings {list(options)}, "
                          f"but you gave {a_type_name(answer)}.")
-    norm = answer.strip().lower()
-    if norm not in [o.lower() for o in options]:
+    if answer.strip().lower() not in [o.lower() for o in options]:
         return malformed(f"'{answer}' is not one of the options {list(options)}.")
-    if norm == expected.lower():
+    return None
+
+
+def check_choice(answer: Any, expected: str, *, options: Sequence[str], what: str | None = None,
+                 hint: str | None = None) -> Feedback:
+    """Compare a choice among ``options`` (case-insensitive) with ``expected``."""
+    if (problem := not_an_option(answer, options, what)) is not None:
+        return problem
+    if answer.strip().lower() == expected.lower():
         return right(f"Correct: {expected}.")
     return wrong(f"'{answer}' is not the best choice.", hint)
 
@@ -283,10 +290,6 @@ def choice_question(options: Sequence[str]) -> Callable[[Check], Check]:
 
 def one_of(answer: Any, options: Sequence[str]) -> Feedback:
     """Say whether ``answer`` is one of ``options`` (case-insensitive), not whether it is right."""
-    what = f"your choice ({', '.join(options[:-1])} or {options[-1]})"
-    if (todo := unanswered(answer, what)) is not None:
-        return todo
-    if not isinstance(answer, str) or answer.strip().lower() not in [o.lower() for o in options]:
-        return malformed(f"{what} should be one of the strings {list(options)}, but you gave "
-                         f"{answer!r:.60}.")
+    if (problem := not_an_option(answer, options)) is not None:
+        return problem
     return right(f"'{answer.strip()}' is one of the options; it is graded after you submit.")
