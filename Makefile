@@ -40,6 +40,8 @@ help:
 	@echo "make assignments   write course/: the exercises as nbgrader assignments, released"
 	@echo "make autograde     grade course/submitted/ with nbgrader: feedback, grades.csv"
 	@echo "make bench-course  time autograding a class (STUDENTS=30, LESSONS=02)"
+	@echo "make book          build the website (lessons, README, TEACHING) into _build/book, offline"
+	@echo "make test-book     build the website and check it in chromium: images, maths, search, axe"
 	@echo "make clean         remove the venvs and student/ (never course/: students' work)"
 
 setup: $(STAMP)
@@ -89,7 +91,7 @@ outputs: setup generate
 	$(PY) -m tools.execute $(NB)
 
 lint: setup
-	$(VENV)/bin/ruff check conftest.py helpers tests tests_browser tools
+	$(VENV)/bin/ruff check conftest.py helpers tests tests_browser tests_site tools book/_ext
 
 # Performance figures: a table on screen and in benchmarks/RESULTS.md (several minutes).
 bench: setup
@@ -104,7 +106,7 @@ tune-distributed: setup
 
 clean:
 	rm -rf $(VENV) $(UV_VENV) $(LATEST_VENV) $(COLAB_VENV) $(RELEASE_VENV) .venv-release-test \
-		$(NBGRADER_VENV) student .pytest_cache dist
+		$(NBGRADER_VENV) $(BOOK_VENV) _build student .pytest_cache dist
 
 # A release's checks (tools/release.py): the version agrees everywhere; the sdist and the wheel
 # build and pass `twine check`; the wheel, installed with the pins into a fresh venv, runs
@@ -158,6 +160,31 @@ STUDENTS ?= 30
 bench-course: setup $(NBGRADER_STAMP)
 	$(PY) -m tools.bench_course --nbgrader $(NBGRADER) --students $(STUDENTS) \
 		$(if $(LESSONS),--lessons $(LESSONS))
+
+# The series' website in _build/book/_build/html (tools/book.py): the lessons with their stored
+# outputs (not executed), README.md and TEACHING.md, built offline by Jupyter Book 1.x (Sphinx),
+# pinned in requirements-book.txt, in a venv of its own. About 15 s on two cores.
+BOOK_VENV := .venv-book
+BOOK_STAMP := $(BOOK_VENV)/.installed
+.PHONY: book test-book
+$(BOOK_STAMP): requirements-book.txt | $(UV)
+	rm -rf $(BOOK_VENV)
+	$(PYTHON) -m venv $(BOOK_VENV)
+	$(UV_INSTALL) --python $(BOOK_VENV)/bin/python -r requirements-book.txt
+	@touch $(BOOK_STAMP)
+
+book: setup $(BOOK_STAMP)
+	$(PY) -m tools.book
+
+# The built site in chromium (tests_site/): every image loads and has alt text, the maths is
+# typeset offline, search works, axe-core (npm, pinned) finds no serious or critical
+# violation on any page, and the Tab key reaches every link.
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4.11.4
+
+test-book: book browser-setup $(AXE)
+	$(PY) -m pytest -o addopts="" -p no:cacheprovider -q tests_site
 
 # Figures for the README and slides in images/, drawn by helpers (a few seconds).
 .PHONY: images

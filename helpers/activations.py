@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers import scratch, validate
+from helpers.plots import describe
 
 if TYPE_CHECKING:
     import keras
@@ -286,6 +287,17 @@ def keras_reference(name: str) -> Callable[[Any], np.ndarray]:
 
 # --- figures ----------------------------------------------------------------------------------
 
+# Each activation's shape in words, for the figures' alt text.
+_SHAPES: dict[str, str] = {
+    "step": "a jump from 0 (x up to 0) to 1 (x above 0)",
+    "sigmoid": "1 / (1 + e^(-x)), an S-shaped curve between 0 and 1",
+    "tanh": "an S-shaped curve between -1 and 1 through the origin",
+    "relu": "max(0, x): 0 for negative x, x itself for positive x",
+    "leaky_relu": f"x for positive x and {LEAKY_SLOPE:g} times x for negative x",
+    "gelu": "x times Phi(x), the normal distribution's probability below x: a smooth ReLU",
+}
+
+
 def _x_range(x_range: Sequence[float]) -> np.ndarray:
     """Return 401 points spanning ``x_range = (lo, hi)``."""
     if (isinstance(x_range, str) or not isinstance(x_range, Sequence)
@@ -310,7 +322,16 @@ def plot_activation(name: str, x_range: Sequence[float] = (-5.0, 5.0)) -> Figure
         ax.axhline(0, color="gray", lw=0.8)
         ax.axvline(0, color="gray", lw=0.8)
         ax.set_xlabel("x")
-    return fig
+    f, d = act.fn(x), act.derivative(x)
+    if d.min() == d.max():
+        slope = f"{d.min():.2f} everywhere"
+    else:
+        slope = f"from {d.min():.2f} to {d.max():.2f}"
+        if np.sum(np.isclose(d, d.max())) == 1:  # a single peak, not a plateau
+            slope += f", highest at x = {x[d.argmax()]:.2f}"
+    return describe(fig, f"Two line plots for x from {x[0]:g} to {x[-1]:g}. Left, the function "
+                    f"{act.name}(x), {_SHAPES[act.name]}; here it goes from {f.min():.2f} to "
+                    f"{f.max():.2f}. Right, its derivative {act.name}'(x): {slope}.")
 
 
 def plot_activation_grid(names: Sequence[str] | None = None,
@@ -334,7 +355,10 @@ def plot_activation_grid(names: Sequence[str] | None = None,
             ax.axvline(0, color="gray", lw=0.8)
     axes[0, 0].set_ylabel("f(x)")
     axes[1, 0].set_ylabel("f'(x)")
-    return fig
+    peaks = ", ".join(f"{a.name} {a.derivative(x).max():.2f}" for a in acts)
+    return describe(fig, f"A grid of {len(acts)} activation functions over x from {x[0]:g} to "
+                    f"{x[-1]:g}, each function (top row) above its derivative (bottom row), "
+                    f"on shared scales per row. The derivatives' largest values: {peaks}.")
 
 
 def plot_collapse(W1: Any, b1: Any, W2: Any, b2: Any,
@@ -360,7 +384,15 @@ def plot_collapse(W1: Any, b1: Any, W2: Any, b2: Any,
         ax.set_title(title)
         ax.set_xlabel("input x")
     axes[0].set_ylabel("output y")
-    return fig
+    slope = float((W1 @ W2)[0, 0])
+    active = (W1[0] != 0) & (W2[:, 0] != 0)  # the units whose ReLU bends the output
+    kinks = -b1[active] / W1[0, active]
+    bends = np.unique(kinks[(kinks > x[0, 0]) & (kinks < x[-1, 0])])
+    return describe(fig, f"Output y against input x, from {x[0, 0]:g} to {x[-1, 0]:g}, of a "
+                    f"network with one input, {n} hidden units and one output. Left, two linear "
+                    f"layers: a straight line of slope {slope:.2f}. Right, with a ReLU between "
+                    f"them: a line that bends at {bends.size} "
+                    f"place{'s' if bends.size != 1 else ''}.")
 
 
 def plot_gradient_norms(norms: Mapping[str, Any],
@@ -384,7 +416,11 @@ def plot_gradient_norms(norms: Mapping[str, Any],
     ax.set_ylabel("norm of dLoss/dW")
     ax.set_title(title)
     ax.legend()
-    return fig
+    ends = "; ".join(f"{label} {v[0]:.2g} at layer 1 and {v[-1]:.2g} at layer {len(v)}"
+                     for label, v in ((k, _values(v)) for k, v in norms.items()))
+    return describe(fig, f"{title}: line chart, on a log scale, of the gradient norm of each "
+                    f"layer's weights (layer 1 next to the input) for {len(norms)} "
+                    f"network{'s' if len(norms) != 1 else ''}: {ends}.")
 
 
 # --- deep networks: vanishing gradients and dead units (TensorFlow) ---------------------------

@@ -21,7 +21,7 @@ from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
 from helpers import validate
-from helpers.plots import IMAGE_CMAP
+from helpers.plots import IMAGE_CMAP, describe
 
 SIGNED_CMAP = "RdBu_r"  # red positive, blue negative, white at 0
 COUNT_CMAP = "Reds"  # for values >= 0 (ReLU outputs): white at 0
@@ -283,6 +283,24 @@ def _bare(ax: Any) -> None:
         spine.set_edgecolor("0.6")
 
 
+def _size(array: np.ndarray) -> str:
+    """Return an array's shape as ``26x26`` or ``24x24x16``."""
+    return "x".join(map(str, array.shape))
+
+
+def _kernel_text(kernel: np.ndarray) -> str:
+    """Return a small kernel's values row by row, or a large one's range."""
+    if kernel.size > 9:
+        return f"values from {kernel.min():.2g} to {kernel.max():.2g}"
+    rows = ", ".join("(" + ", ".join(f"{v:.2g}" for v in row) + ")" for row in kernel)
+    return f"values by row {rows}"
+
+
+def _named(title: str, array: np.ndarray) -> str:
+    """Return a panel's title with its size, unless the title gives it already."""
+    return title if _size(array) in title else f"{title} ({_size(array)})"
+
+
 def plot_convolution(image: Any, kernel: Any, feature_map: Any,
                      titles: Sequence[str] | None = None) -> Figure:
     """Show an image, a kernel with its values written in, and the feature map it produces."""
@@ -305,7 +323,10 @@ def plot_convolution(image: Any, kernel: Any, feature_map: Any,
     for ax, title in zip(axes, titles, strict=True):
         _bare(ax)
         ax.set_title(title, fontsize=10)
-    return fig
+    return describe(fig, f"Three panels, left to right: {_named(titles[0], image)}; "
+                         f"{_named(titles[1], kernel)} with {_kernel_text(kernel)}; "
+                         f"{_named(titles[2], fmap)}, red positive, blue negative, from "
+                         f"{fmap.min():.2g} to {fmap.max():.2g}.")
 
 
 def _conv_layer(model: Any, layer: int) -> Any:
@@ -340,7 +361,11 @@ def plot_filters(model: Any, layer: int = 0) -> Figure:
         ax.set_title(f"filter {k}", fontsize=8)
         _bare(ax)
     fig.suptitle(f"The {n} filters of {conv.name} (red +, blue -, one scale)", fontsize=10)
-    return fig
+    channel = " (input channel 0 of each)" if conv.get_weights()[0].shape[2] > 1 else ""
+    return describe(fig, f"The {n} filters of {conv.name}, convolutional layer {layer + 1}, "
+                         f"each a {_size(kernels[:, :, 0])} image of weights{channel} on one "
+                         f"colour scale, red positive, blue negative; the weights run from "
+                         f"{kernels.min():.2g} to {kernels.max():.2g}.")
 
 
 def _check_maps(maps: Any) -> list[tuple[str, np.ndarray]]:
@@ -394,7 +419,13 @@ def plot_feature_maps(maps: Any, image: Any = None, channels: int = 8) -> Figure
         axes[r, 0].set_ylabel(f"{name}\n{h}x{w}x{ch}", fontsize=8)
     fig.suptitle("Feature maps, one colour scale per row: "
                  + ("red +, blue -" if signed else "white 0, darker = larger"), fontsize=10)
-    return fig
+    layers = ", ".join(f"{name} {_size(fmap)}"
+                       + ("" if signed else f" ({(fmap == 0).mean():.1%} zeros)")
+                       for name, fmap in maps)
+    start = "The input digit in the first row, then feature maps:" if row else "Feature maps:"
+    scale = "red positive, blue negative" if signed else "white 0, darker larger"
+    return describe(fig, f"{start} one row per layer, up to {channels} channels each ({scale}). "
+                         f"Layers, height x width x channels: {layers}.")
 
 
 def _check_fields(fields: Any) -> list[tuple[str, int]]:
@@ -443,7 +474,10 @@ def plot_receptive_fields(image: Any, fields: Any, corner: Any = (4, 4)) -> Figu
     _bare(ax)
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.set_title("Pixels seen by one unit of each layer", fontsize=10)
-    return fig
+    seen = ", ".join(f"{name} {width}x{width}" for name, width in fields)
+    return describe(fig, f"The digit with one square outline per layer, all from pixel "
+                         f"(row {row}, column {col}): the pixels one unit of each layer sees, "
+                         f"{seen} pixels.")
 
 
 def plot_shift_curves(curves: Mapping[str, Mapping[int, float]],
@@ -466,4 +500,8 @@ def plot_shift_curves(curves: Mapping[str, Mapping[int, float]],
     ax.set_ylabel("test accuracy")
     ax.legend(fontsize=8, loc="lower left")
     ax.set_title(title or "Accuracy on shifted digits", fontsize=10)
-    return fig
+    from helpers.inspection import _shift_change
+
+    each = "; ".join(f"{name} {_shift_change(accuracy)}" for name, accuracy in curves.items())
+    return describe(fig, f'Line chart "{ax.get_title()}": test accuracy against the shift in '
+                         f"pixels, one line per network. {each}.")

@@ -250,7 +250,7 @@ def plot_readings(readings: list[Reading], titles: list[str] | None = None) -> A
     """Show each drawing as drawn, shrunk whole and prepared, with what the network reads."""
     import matplotlib.pyplot as plt
 
-    from helpers.plots import IMAGE_CMAP
+    from helpers.plots import IMAGE_CMAP, describe
 
     if not readings or not all(isinstance(r, Reading) for r in readings):
         raise ValueError("readings must be a non-empty list of Reading, from read_drawing().")
@@ -272,7 +272,13 @@ def plot_readings(readings: list[Reading], titles: list[str] | None = None) -> A
             ax.set_title(label, fontsize=8)
     for row, name in enumerate(["on the pad", "shrunk whole", "as MNIST"]):
         axes[row, 0].set_ylabel(name, fontsize=9)
-    return fig
+    names = [t or f"drawing {k}" for k, t in enumerate(titles, start=1)]
+    prepared = ", ".join(f"{name} as {r.digit} ({r.probs.max():.0%})"
+                         for name, r in zip(names, readings, strict=True))
+    whole = ", ".join(f"{r.raw_digit} ({r.raw_probs.max():.0%})" for r in readings)
+    return describe(fig, f"{len(readings)} drawings, one column each: as drawn, shrunk whole to "
+                         f"28x28, prepared as MNIST. Prepared, the network reads {prepared}. "
+                         f"Shrunk whole, in the same order: {whole}.")
 
 
 # --- the pad --------------------------------------------------------------------------------
@@ -291,14 +297,31 @@ function render({ model, el }) {
   const clear = document.createElement("button");
   clear.textContent = "Clear";
   clear.className = "mnist-pad-clear";
-  left.append(canvas, clear);
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", `Drawing area, ${size} by ${size} pixels: draw a digit ` +
+    "with a mouse, a finger or a pen, or choose a stored drawing below.");
+  // The same pad without a mouse: a stored drawing, chosen with the keyboard.
+  const chooser = document.createElement("label");
+  chooser.className = "mnist-pad-choose";
+  chooser.append("No mouse? Read a stored drawing: ");
+  const select = document.createElement("select");
+  select.className = "mnist-pad-select";
+  // JupyterLab's notebook shortcuts (the arrow keys move between cells) leave the list alone.
+  select.setAttribute("data-lm-suppress-shortcuts", "true");
+  select.append(new Option("choose one", ""));
+  for (const [name, label] of model.get("stored") || []) select.append(new Option(label, name));
+  chooser.append(select);
+  left.append(canvas, clear, chooser);
   const right = document.createElement("div");
   right.className = "mnist-pad-right";
   const seen = document.createElement("canvas");
   seen.width = 28; seen.height = 28;
   seen.className = "mnist-pad-seen";
+  seen.setAttribute("role", "img");
+  seen.setAttribute("aria-label", "the 28x28 image the network sees");
   const reading = document.createElement("div");
   reading.className = "mnist-pad-reading";
+  reading.setAttribute("aria-live", "polite");  // a screen reader says each new reading
   const bars = document.createElement("div");
   bars.className = "mnist-pad-bars";
   const barEls = [];
@@ -356,6 +379,7 @@ function render({ model, el }) {
     if (canvas.setPointerCapture) canvas.setPointerCapture(event.pointerId);
     current = [point(event)];
     strokes.push(current);
+    select.value = ""; model.set("choice", "");  // drawn over: no longer the stored drawing
     redraw();
   });
   canvas.addEventListener("pointermove", (event) => {
@@ -366,7 +390,14 @@ function render({ model, el }) {
   function finish() { if (current) { current = null; send(); } }
   canvas.addEventListener("pointerup", finish);
   canvas.addEventListener("pointercancel", finish);
-  clear.addEventListener("click", () => { strokes = []; current = null; redraw(); send(); });
+  clear.addEventListener("click", () => {
+    strokes = []; current = null; select.value = ""; redraw();
+    model.set("choice", ""); send();
+  });
+  select.addEventListener("change", () => {
+    model.set("choice", select.value); model.save_changes();
+  });
+  model.on("change:choice", () => { select.value = model.get("choice"); });
 
   function show() {
     const image = model.get("prepared") || [];
@@ -405,6 +436,7 @@ PAD_CSS = """
 .mnist-pad-canvas { width: 280px; height: 280px; touch-action: none; cursor: crosshair;
   border: 1px solid #888; display: block; }
 .mnist-pad-clear { margin-top: 6px; }
+.mnist-pad-choose { display: block; margin-top: 6px; font-size: 13px; }
 .mnist-pad-seen { width: 112px; height: 112px; image-rendering: pixelated; border: 1px solid #888; }
 .mnist-pad-caption { font-size: 12px; color: #555; margin-bottom: 4px; }
 .mnist-pad-reading { font-size: 18px; font-weight: bold; margin: 6px 0; }
@@ -433,6 +465,8 @@ def _pad_widget_class() -> type:
         probs = traitlets.List([]).tag(sync=True)
         message = traitlets.Unicode(EMPTY).tag(sync=True)
         raw_message = traitlets.Unicode("").tag(sync=True)
+        stored = traitlets.List([]).tag(sync=True)  # [name, label] of each stored drawing
+        choice = traitlets.Unicode("").tag(sync=True)  # the stored drawing chosen, or ""
 
     return PadWidget
 
@@ -440,7 +474,8 @@ def _pad_widget_class() -> type:
 class DrawingPad:
     """Draw a digit with the mouse; on each stroke the network reads it, prepared as MNIST was.
 
-    ``widget`` is the live pad; ``draw(strokes)`` draws from code, ``clear()`` wipes it, and
+    ``widget`` is the live pad; ``draw(strokes)`` draws from code, ``choose(name)`` draws a
+    stored drawing (as the pad's list does, for the keyboard), ``clear()`` wipes it, and
     ``reading`` holds the last :class:`Reading` (None while the pad is empty).
     """
 
@@ -451,7 +486,10 @@ class DrawingPad:
         self.network = network
         self.reading: Reading | None = None
         self.widget = _pad_widget_class()()
+        self.widget.stored = [[name, f"{name} (a {load_strokes(name).digit})"]
+                              for name in stroke_files()]
         self.widget.observe(self._on_strokes, names="strokes")
+        self.widget.observe(self._on_choice, names="choice")
 
     def draw(self, strokes: Any) -> Reading:
         """Draw ``strokes`` on the pad from code (as if with the mouse); return the reading."""
@@ -460,9 +498,24 @@ class DrawingPad:
             raise EmptyDrawingError(EMPTY)
         return self.reading
 
+    def choose(self, name: str) -> Reading:
+        """Draw the stored drawing ``name`` (see ``stroke_files()``); return the reading."""
+        load_strokes(name)  # a name that is not stored raises, naming the stored ones
+        self.widget.choice = ""  # choosing the same drawing again draws it again
+        self.widget.choice = name
+        if self.reading is None:
+            raise EmptyDrawingError(EMPTY)
+        return self.reading
+
     def clear(self) -> None:
         """Wipe the pad."""
+        self.widget.choice = ""
         self.widget.strokes = []
+
+    def _on_choice(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            stored = load_strokes(change["new"])
+            self.widget.strokes = [[[x, y] for x, y in line] for line in stored.strokes]
 
     def _on_strokes(self, change: dict[str, Any]) -> None:
         self.update(change["new"])

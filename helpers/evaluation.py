@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers.plots import IMAGE_CMAP, digit_color, probability_bars
+from helpers.plots import IMAGE_CMAP, _listing, describe, digit_color, probability_bars
 from helpers.text import table_lines
 
 
@@ -136,4 +136,21 @@ def plot_mistakes(images: np.ndarray, y_true: np.ndarray, probs: np.ndarray,
         label.set_fontweight("bold")
         label.set_color(digit_color(true))
         label.set_fontsize(8)
-    return fig
+    return describe(fig, _mistakes_alt(y_true, probs, indices))
+
+
+def _mistakes_alt(y_true: np.ndarray, probs: np.ndarray, indices: np.ndarray) -> str:
+    """Describe the gallery: each image's true and predicted digit, and the runners-up."""
+    shown = [(int(i), int(y_true[i]), int(probs[i].argmax()), probs[i] / probs[i].sum())
+             for i in indices]
+    second = sum(int(np.argsort(-p, kind="stable")[1]) == t for _, t, pred, p in shown
+                 if pred != t)
+    wrong = sum(pred != t for _, t, pred, _ in shown)
+    alt = (f"{len(shown)} test images, each beside a bar chart of its predicted probabilities "
+           "for the digits 0-9, the true digit's bar outlined: " + _listing(
+               [f"#{i}, {'an' if t == 8 else 'a'} {t} read as {pred} ({p[pred]:.1%})"
+                for i, t, pred, p in shown],
+               5, "; ") + ".")
+    if wrong:
+        alt += f" In {second} of the {wrong} mistakes the true digit is the runner-up."
+    return alt

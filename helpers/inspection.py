@@ -10,6 +10,7 @@ logits; :func:`predict_probs` turns them into probabilities with a stable softma
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -18,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers import activations, scratch, validate
-from helpers.plots import IMAGE_CMAP, digit_color
+from helpers.plots import IMAGE_CMAP, describe, digit_color
 
 WEIGHT_CMAP = "RdBu_r"  # diverging: red for positive weights, blue for negative, white at 0
 
@@ -118,7 +119,12 @@ def plot_first_layer(network: Any, units: Any, title: str | None = None) -> Figu
         ax.set_title(f"unit {unit}", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
-    return fig
+    chosen = W[:, units]
+    return describe(fig, f"{title + ': ' if title else ''}{len(units)} images of 28x28 "
+                         f"weights, one per first-layer unit ({_units_text(units)} of "
+                         f"{W.shape[1]}): red pixels are positive weights, blue negative, "
+                         f"white 0, each on its own scale; the weights run from "
+                         f"{chosen.min():.2g} to {chosen.max():.2g}.")
 
 
 def _unit_list(units: Any, n: int) -> list[int]:
@@ -129,6 +135,13 @@ def _unit_list(units: Any, n: int) -> list[int]:
     if array.min() < 0 or array.max() >= n:
         raise ValueError(f"units must be in 0..{n - 1}, got {array.min()}..{array.max()}.")
     return [int(u) for u in array]
+
+
+def _units_text(units: list[int]) -> str:
+    """Return units as ``units 0-15`` when consecutive, else ``units 3, 7, 9``."""
+    if len(units) > 2 and units == list(range(units[0], units[-1] + 1)):
+        return f"units {units[0]}-{units[-1]}"
+    return ("unit " if len(units) == 1 else "units ") + ", ".join(map(str, units))
 
 
 def top_images(network: Any, x: Any, unit: int, k: int = 6) -> np.ndarray:
@@ -147,18 +160,26 @@ def plot_unit_favourites(network: Any, x: Any, units: Any, k: int = 6) -> Figure
     units = _unit_list(units, W.shape[1])
     fig, axes = plt.subplots(len(units), k + 1, figsize=(1.05 * (k + 1), 1.15 * len(units)),
                              squeeze=False)
+    on_red = []  # per unit: the share of its favourites' ink on its positive weights
     for row, unit in enumerate(units):
         w = W[:, unit].reshape(28, 28)
         limit = float(np.abs(w).max()) or 1.0
         axes[row, 0].imshow(w, cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
         axes[row, 0].set_title(f"unit {unit}", fontsize=8)
-        for col, i in enumerate(top_images(network, images, unit, k), start=1):
+        favourites = top_images(network, images, unit, k)
+        ink = images[favourites]
+        on_red.append(float((ink * (W[:, unit] > 0)).sum() / (ink.sum() or 1.0)))
+        for col, i in enumerate(favourites, start=1):
             axes[row, col].imshow(images[i].reshape(28, 28), cmap=IMAGE_CMAP, vmin=0, vmax=1)
         for ax in axes[row]:
             ax.set_xticks([])
             ax.set_yticks([])
     axes[0, 1].set_title("images that excite it most", fontsize=8, loc="left")
-    return fig
+    return describe(fig, f"One row per first-layer unit ({_units_text(units)}): its weights as "
+                         f"a 28x28 image (red positive, blue negative), then the {k} images "
+                         f"that excite it most. Of those images' ink, "
+                         f"{', '.join(f'{s:.1%}' for s in on_red)} (unit by unit) lies on "
+                         f"the unit's red, positive weights.")
 
 
 # --- the hidden layers: a 2-D projection ----------------------------------------------------
@@ -223,7 +244,12 @@ def plot_projections(projected: dict[str, np.ndarray], labels: Any) -> Figure:
     handles = np.atleast_1d(axes)[-1].legend(markerscale=4, fontsize=7, loc="center left",
                                              bbox_to_anchor=(1.0, 0.5), title="digit")
     handles.get_title().set_fontsize(8)
-    return fig
+    shares = ", ".join(f"{name} {separation(points, labels):.1%}"
+                       for name, points in projected.items())
+    return describe(fig, f"{len(projected)} scatter plots side by side ("
+                         f"{', '.join(projected)}): {len(labels):,} images as points on the "
+                         f"first two principal components, each coloured by its true digit. "
+                         f"Share of points nearest to their own digit's centre: {shares}.")
 
 
 # --- confidence -----------------------------------------------------------------------------
@@ -289,9 +315,20 @@ def reliability_table(rows: list[dict[str, float]], merge_below: float = 0.5) ->
 
 def expected_calibration_error(probs: Any, y: Any, bins: int = 10) -> float:
     """Return the ECE: the count-weighted mean gap |accuracy - confidence| over the bins."""
-    rows = reliability(probs, y, bins)
+    return _ece(reliability(probs, y, bins))
+
+
+def _ece(rows: list[dict[str, float]]) -> float:
+    """Return the ECE of the bins of :func:`reliability`."""
     n = sum(r["count"] for r in rows)
     return float(sum(r["count"] * abs(r["accuracy"] - r["confidence"]) for r in rows) / n)
+
+
+def _top_bin(rows: list[dict[str, float]]) -> tuple[dict[str, float], str, str]:
+    """Return the most confident bin, its range (``0.9-1.0``) and its share of predictions."""
+    top, n = rows[-1], sum(r["count"] for r in rows)
+    digits = 1 if all(round(top[end] * 10, 9).is_integer() for end in ("low", "high")) else 2
+    return top, f"{top['low']:.{digits}f}-{top['high']:.{digits}f}", f"{top['count'] / n:.1%}"
 
 
 def _draw_reliability(ax: Axes, ax_n: Axes, rows: list[dict[str, float]], bins: int,
@@ -324,7 +361,14 @@ def plot_reliability(probs: Any, y: Any, bins: int = 10) -> Figure:
     _draw_reliability(ax, ax_n, rows, bins)
     ax.set_title("Reliability diagram", fontsize=10)
     ax_n.set_title("How many predictions per bin", fontsize=10)
-    return fig
+    top, span, share = _top_bin(rows)
+    return describe(fig, f"Reliability diagram of {sum(r['count'] for r in rows):,} "
+                         f"predictions in {bins} confidence bins: accuracy against confidence "
+                         f"beside the diagonal of perfect calibration, and the predictions per "
+                         f"bin on a log scale. Expected calibration error {_ece(rows):.4f}. "
+                         f"The most confident bin, {span}, holds {share} of the predictions, "
+                         f"at a mean confidence of {top['confidence']:.1%} and an accuracy of "
+                         f"{top['accuracy']:.1%}.")
 
 
 def plot_reliability_compare(probs: dict[str, Any], y: Any, bins: int = 10) -> Figure:
@@ -348,7 +392,12 @@ def plot_reliability_compare(probs: dict[str, Any], y: Any, bins: int = 10) -> F
         if k:  # the rows share their y-axis: one label each
             axes[0, k].set_ylabel("")
             axes[1, k].set_ylabel("")
-    return fig
+    each = "; ".join(f"{name}: expected calibration error {_ece(rows):.4f}, "
+                     f"{_top_bin(rows)[2]} of predictions in the top bin, {_top_bin(rows)[1]}"
+                     for name, rows in tables.items())
+    return describe(fig, f"{len(tables)} reliability diagrams side by side, accuracy against "
+                         f"confidence above, predictions per bin on one log scale below. "
+                         f"{each}.")
 
 
 # --- brittleness: shifted digits ------------------------------------------------------------
@@ -382,6 +431,22 @@ def shift_accuracy(network: Any, x: Any, y: Any, shifts: Any = range(5)) -> dict
     return out
 
 
+def _at_shift(shift: int) -> str:
+    """Return ``no shift`` or ``a shift of 3 pixels``."""
+    return "no shift" if shift == 0 else f"a shift of {shift} pixel{'' if shift == 1 else 's'}"
+
+
+def _shift_change(accuracy: Mapping[int, float]) -> str:
+    """Return how accuracy goes from the smallest shift to the largest, e.g. ``falls from ...``."""
+    shifts = sorted(accuracy)
+    first, last = accuracy[shifts[0]], accuracy[shifts[-1]]
+    if len(shifts) == 1 or first == last:
+        ends = dict.fromkeys((shifts[0], shifts[-1]))
+        return f"is {first:.1%} at {' and at '.join(_at_shift(s) for s in ends)}"
+    return (f"{'falls' if last < first else 'rises'} from {first:.1%} at {_at_shift(shifts[0])} "
+            f"to {last:.1%} at {_at_shift(shifts[-1])}")
+
+
 def plot_shift_accuracy(accuracy: dict[int, float], title: str | None = None) -> Figure:
     """Plot test accuracy against the shift in pixels."""
     if not accuracy:
@@ -395,7 +460,10 @@ def plot_shift_accuracy(accuracy: dict[int, float], title: str | None = None) ->
     ax.set_xlabel("shift (pixels, any of 4 directions)")
     ax.set_ylabel("test accuracy")
     ax.set_title(title or "A shifted digit is a new pattern to an MLP", fontsize=10)
-    return fig
+    points = ", ".join(f"{s} px {accuracy[s]:.1%}" for s in shifts)
+    return describe(fig, f'Line chart "{ax.get_title()}": test accuracy against the shift in '
+                         f"pixels (any of 4 directions). Accuracy {_shift_change(accuracy)} "
+                         f"({points}).")
 
 
 # --- temperature scaling --------------------------------------------------------------------
@@ -496,4 +564,7 @@ def plot_named_images(images: dict[str, Any]) -> Figure:
         for spine in ax.spines.values():  # a frame, so that a blank page shows too
             spine.set_visible(True)
             spine.set_color("#999999")
-    return fig
+    inked = ", ".join(f"{name} (ink on {(image > 0).mean():.1%} of pixels)"
+                      for name, image in zip(images, arrays, strict=True))
+    return describe(fig, f"{len(images)} images of 28x28 pixels side by side, ink dark on "
+                         f"white: {inked}.")

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers import scratch, validate
+from helpers.plots import describe
 from helpers.text import table_lines
 
 Activation = str | Callable[[np.ndarray], np.ndarray] | None
@@ -307,19 +308,45 @@ def draw_neuron_2d(ax: Axes, w1: float, w2: float, b: float, *,
     return drawing
 
 
+def _outputs_alt(w1: float, w2: float, b: float, names: bool = True) -> str:
+    """Return the outputs at the labelled points, e.g. 'A 0.95, B 0.73, C 0.03, D 0.27'."""
+    return ", ".join(f"{name} {y:.2f}" if names else f"{y:.2f}"
+                     for name, y in neuron_outputs_2d(w1, w2, b).items())
+
+
+def _neuron_2d_alt(w1: float, w2: float, b: float, limit: float = 3.0) -> str:
+    """Describe :func:`plot_neuron_2d`'s picture in words (its alt text), with its numbers."""
+    w1, w2, b, limit = (float(_as_scalar(v, n)) for v, n in
+                        ((w1, "w1"), (w2, "w2"), (b, "b"), (limit, "limit")))
+    alt = (f"A sigmoid neuron's output over the input plane, x1 and x2 from {-limit:g} to "
+           f"{limit:g}, for w1 = {w1:g}, w2 = {w2:g}, b = {b:g}: red above 0.5, blue below. ")
+    norm = float(np.hypot(w1, w2))
+    if norm == 0.0:
+        alt += (f"With both weights 0 there is no boundary: the output is {sigmoid(b):.2f} "
+                "everywhere.")
+    elif boundary_segment(w1, w2, b, limit)[0].size == 0:
+        alt += (f"The decision boundary (output 0.5) lies outside the square, "
+                f"{abs(b) / norm:.2f} from the origin.")
+    else:
+        where = f"{abs(b) / norm:.2f} from" if b else "through"
+        alt += f"A black line, the decision boundary (output 0.5), passes {where} the origin."
+    return alt + f" Outputs at the points: {_outputs_alt(w1, w2, b)}."
+
+
 def plot_neuron_2d(w1: float, w2: float, b: float, *, ax: Axes | None = None,
                    colorbar: bool = True, limit: float = 3.0) -> Figure:
     """Plot a 2-input sigmoid neuron: output colour field, decision boundary, labelled points.
 
     Returns the figure; pass ``ax`` to draw into an existing axes.
     """
+    created = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 3.8))
     drawing = draw_neuron_2d(ax, w1, w2, b, limit=limit)
     fig = ax.get_figure()
     if colorbar:
         fig.colorbar(drawing.field, ax=ax, shrink=0.85, label="output $y$")
-    return fig
+    return describe(fig, _neuron_2d_alt(w1, w2, b, limit)) if created else fig
 
 
 def plot_neuron_row(settings: Sequence[tuple[float, float, float]], *,
@@ -335,7 +362,12 @@ def plot_neuron_row(settings: Sequence[tuple[float, float, float]], *,
     for ax, (w1, w2, b) in zip(axes.flat, settings, strict=True):
         drawing = draw_neuron_2d(ax, w1, w2, b, limit=limit)
     fig.colorbar(drawing.field, ax=list(axes.flat), shrink=0.85, label="output $y$")
-    return fig
+    panels = "; ".join(f"w1 = {float(w1):g}, w2 = {float(w2):g}, b = {float(b):g}: "
+                       + _outputs_alt(w1, w2, b, names=False)
+                       for w1, w2, b in settings)
+    return describe(fig, f"{len(settings)} panels, each a sigmoid neuron's output over the "
+                    f"input plane (x1, x2 from {-limit:g} to {limit:g}): red above 0.5, blue "
+                    f"below, a black line at 0.5. Outputs at points A, B, C, D for {panels}.")
 
 
 # --- a neuron's 784 weights as an image -------------------------------------------------------
@@ -346,6 +378,7 @@ def plot_weights(w: Any, *, ax: Axes | None = None, title: str = "weights",
     w = _as_float_array(w, "w")
     if w.size != 784:
         raise ValueError(f"w must hold 784 weights (one per pixel), got shape {w.shape}.")
+    created = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(3.6, 3.0))
     vmax = float(np.max(np.abs(w))) or 1.0
@@ -359,4 +392,10 @@ def plot_weights(w: Any, *, ax: Axes | None = None, title: str = "weights",
     fig = ax.get_figure()
     if colorbar:
         fig.colorbar(im, ax=ax, shrink=0.85)
-    return fig
+    if not created:
+        return fig
+    (r_max, c_max), (r_min, c_min) = (divmod(int(k), 28) for k in (w.argmax(), w.argmin()))
+    return describe(fig, f"{title}: 784 weights shown as a 28x28 image, one per pixel, red "
+                    f"positive, blue negative, white 0. They range from {w.min():.2g} (row "
+                    f"{r_min}, column {c_min}) to {w.max():.2g} (row {r_max}, column {c_max}); "
+                    f"{np.sum(w > 0)} are positive and {np.sum(w < 0)} negative.")

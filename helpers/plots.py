@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 
 import matplotlib as mpl
@@ -29,12 +30,91 @@ STYLE: dict[str, object] = {
     "image.cmap": IMAGE_CMAP,
     "font.size": 10,
     "legend.frameon": False,
+    # Opaque white paper: Jupyter's inline backend makes figures transparent, which on a dark
+    # theme puts black text and axes on a dark background.
+    "figure.facecolor": "white",
+    "figure.edgecolor": "white",
+    "savefig.facecolor": "white",
 }
+
+# Each figure's alt text: what it shows, for a reader who cannot see it (set by ``describe``).
+_DESCRIPTIONS: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
 
 
 def set_style() -> None:
     """Apply the series' matplotlib style (called by ``setup_notebook``)."""
     mpl.rcParams.update(STYLE)
+
+
+def describe(fig: Figure, alt: str) -> Figure:
+    """Attach ``alt``, a short description of what ``fig`` shows, and return ``fig``."""
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}.")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt must be a sentence saying what the figure shows (its point, with "
+                         f"its numbers), got {alt!r}.")
+    _DESCRIPTIONS[fig] = " ".join(alt.split())
+    return fig
+
+
+def description(fig: Figure) -> str | None:
+    """Return the alt text attached to ``fig`` by ``describe``, or None."""
+    return _DESCRIPTIONS.get(fig)
+
+
+def _listing(items: Sequence[object], limit: int = 10, sep: str = ", ") -> str:
+    """Return the first ``limit`` items joined by ``sep``, then how many more there are."""
+    shown = sep.join(str(item) for item in list(items)[:limit])
+    return shown if len(items) <= limit else f"{shown}{sep}and {len(items) - limit} more"
+
+
+def _number(value: float) -> str:
+    """Return a count as '6,742', any other number with 3 significant digits."""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:.3g}"
+
+
+def _titled(title: str | None, text: str) -> str:
+    """Return ``text`` preceded by ``title`` and a colon, when there is a title."""
+    return f"{title}: {text}" if title else text
+
+
+def _figure_name(fig: Figure) -> str:
+    """Return a figure's suptitle or first axes title, to name it in an error."""
+    titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []  # noqa: SLF001
+    titles += [ax.get_title() for ax in fig.axes]
+    return next((f"the figure {t!r}" for t in titles if t), "a figure without a title")
+
+
+def show(fig: Figure | None = None, alt: str | None = None) -> None:
+    """Display ``fig`` (default: every open figure) as a PNG with its alt text, then close it.
+
+    ``alt`` describes the figure when no helper did (``describe``); it needs a single figure.
+    """
+    figures = [fig] if fig is not None else [plt.figure(n) for n in plt.get_fignums()]
+    if not figures:
+        raise ValueError("There is no figure to show: draw one first (a plots function, or "
+                         "plt.subplots()), then call show().")
+    if alt is not None:
+        if len(figures) != 1:
+            raise ValueError(f"alt describes one figure, but {len(figures)} are open: pass "
+                             "the figure too, show(fig, alt=...), or describe(fig, alt) each.")
+        describe(figures[0], alt)
+    for figure in figures:
+        if description(figure) is None:
+            raise ValueError(f"{_figure_name(figure)} has no alt text, so a reader who cannot "
+                             "see it learns nothing from it: pass show(alt='what it shows, "
+                             "with its numbers').")
+    from IPython import get_ipython
+
+    if get_ipython() is None:  # a script: matplotlib's own window, if any
+        plt.show()
+        return
+    from IPython.display import display
+
+    for figure in figures:
+        display(figure, metadata={"image/png": {"alt": description(figure)}})
+        plt.close(figure)
 
 
 def digit_color(digit: int) -> str:
@@ -83,7 +163,13 @@ def show_digits(images: np.ndarray, labels: Sequence[int] | np.ndarray | None = 
             ax.set_title(str(int(labels[i])), color=digit_color(int(labels[i])), fontsize=10)
     if suptitle:
         fig.suptitle(suptitle)
-    return fig
+    grid = "in one row" if nrows == 1 else f"in {nrows} rows of {ncols}"
+    alt = f"{n} images of handwritten digits {grid}" if n > 1 else "One handwritten digit"
+    if titles is not None:
+        alt += f", titled {_listing(titles, 5, '; ')}"
+    elif labels is not None:
+        alt += f", labelled {_listing([int(v) for v in labels])}"
+    return describe(fig, _titled(suptitle, alt + "."))
 
 
 def show_pixels(image: np.ndarray, title: str | None = None) -> Figure:
@@ -106,7 +192,20 @@ def show_pixels(image: np.ndarray, title: str | None = None) -> Figure:
     ax.set_yticks(range(0, 28, 4))
     if title:
         ax.set_title(title)
-    return fig
+    return describe(fig, _titled(title, _pixels_alt(image)))
+
+
+def _pixels_alt(image: np.ndarray) -> str:
+    """Describe a 28x28 image's pixel values: how many hold ink, their range, where they lie."""
+    rows, cols = np.nonzero(image)
+    alt = "Heat map of one image's 28x28 pixel values, each written in its cell, darker for "
+    if rows.size == 0:
+        return alt + "higher values; all 784 pixels are 0."
+    fmt = "{:d}" if np.issubdtype(image.dtype, np.integer) else "{:.2f}"
+    ink = image[image != 0]
+    return (alt + f"higher values. {rows.size} of the 784 pixels hold ink, from "
+            f"{fmt.format(ink.min())} to {fmt.format(ink.max())}, in rows {rows.min()}-"
+            f"{rows.max()} and columns {cols.min()}-{cols.max()}; all others are 0 and blank.")
 
 
 def bar_counts(counts: Mapping[str, np.ndarray], title: str = "Images per digit") -> Figure:
@@ -127,7 +226,18 @@ def bar_counts(counts: Mapping[str, np.ndarray], title: str = "Images per digit"
     ax.set_ylabel("images")
     ax.set_title(title)
     ax.legend()
-    return fig
+    return describe(fig, f"Bar chart, {title}: one bar per digit 0-9 for each of "
+                    f"{_listing(list(counts), sep=' and ')}. " + "; ".join(
+                        _extremes(name, np.asarray(c)) for name, c in counts.items()) + ".")
+
+
+def _extremes(name: str, values: np.ndarray) -> str:
+    """Say which digit has the most and which the fewest of ``values`` (shares as percent)."""
+    share = not np.all(np.mod(values, 1) == 0) and np.isclose(values.sum(), 1.0)
+    fmt = (lambda v: f"{v:.1%}") if share else _number
+    high, low = int(np.argmax(values)), int(np.argmin(values))
+    return (f"{name} from {fmt(values[low])} (digit {low}) to {fmt(values[high])} "
+            f"(digit {high})")
 
 
 def learning_curves(history: Mapping[str, Sequence[float]],
@@ -151,7 +261,35 @@ def learning_curves(history: Mapping[str, Sequence[float]],
         ax.legend()
     if title:
         fig.suptitle(title)
-    return fig
+    epochs = len(history[metrics[0]])
+    alt = (f"Learning curves, {_listing(list(metrics), sep=' and ')} per epoch over {epochs} "
+           f"epoch{'s' if epochs != 1 else ''}, training and validation. ")
+    return describe(fig, _titled(title, alt + " ".join(_curve_alt(history, m) for m in metrics)))
+
+
+def _metric(name: str, value: float) -> str:
+    """Format a metric as the lessons do: accuracy as a percentage, loss with 4 decimals."""
+    return f"{value:.1%}" if "acc" in name else f"{value:.4f}"
+
+
+def _curve_alt(history: Mapping[str, Sequence[float]], m: str) -> str:
+    """Describe one metric's curves: where each starts and ends, and the best validation epoch."""
+    train = np.asarray(history[m], dtype=float)
+    if train.size == 0:
+        return f"No {m} values."
+    alt = f"{m.capitalize()}: training {_metric(m, train[0])} to {_metric(m, train[-1])}"
+    val = np.asarray(history.get(f"val_{m}", []), dtype=float)
+    if val.size == 0:
+        return alt + "."
+    alt += (f", validation {_metric(m, val[0])} after epoch 1 to {_metric(m, val[-1])} "
+            f"after epoch {val.size}")
+    if np.any(np.isfinite(val)):
+        lower = "loss" in m or "error" in m
+        best = int(np.nanargmin(val) if lower else np.nanargmax(val))
+        if best != val.size - 1:
+            alt += (f" ({'lowest' if lower else 'highest'} {_metric(m, val[best])} after "
+                    f"epoch {best + 1})")
+    return alt + "."
 
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int = 10) -> np.ndarray:
@@ -189,7 +327,15 @@ def plot_confusion(counts: np.ndarray, title: str = "Confusion matrix (test set)
     ax.set_ylabel("true digit")
     ax.set_title(title)
     fig.colorbar(im, ax=ax, shrink=0.8, label="errors")
-    return fig
+    right, total = np.trace(counts), counts.sum()
+    cells = sorted(((i, j) for i in range(n) for j in range(n) if i != j and counts[i, j] > 0),
+                   key=lambda cell: -counts[cell])[:4]
+    worst = "; ".join(f"{i} read as {j} ({_number(counts[i, j])} "
+                      f"image{'s' if counts[i, j] != 1 else ''})" for i, j in cells)
+    return describe(fig, f"{title}: true digit in rows, predicted digit in columns, each cell "
+                    f"a count of images. {_number(right)} of {_number(total)} are on the "
+                    f"diagonal (right). " + (f"The most frequent mistakes: {worst}."
+                                             if cells else "There are no mistakes."))
 
 
 def probability_bars(probs: np.ndarray, true_label: int | None = None,
@@ -200,6 +346,7 @@ def probability_bars(probs: np.ndarray, true_label: int | None = None,
         raise ValueError(f"probs must have shape (10,), got {probs.shape}.")
     if np.any(probs < 0) or not np.isclose(probs.sum(), 1.0, atol=1e-3):
         raise ValueError("probs must be non-negative and sum to 1 (apply softmax first).")
+    created = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 2.4))
     bars = ax.bar(range(10), probs, color=DIGIT_COLORS)
@@ -210,7 +357,21 @@ def probability_bars(probs: np.ndarray, true_label: int | None = None,
     ax.set_ylim(0, 1)
     ax.set_xlabel("digit")
     ax.set_ylabel("probability")
+    if created:
+        describe(ax.figure, _probabilities_alt(probs, true_label))
     return ax
+
+
+def _probabilities_alt(probs: np.ndarray, true_label: int | None) -> str:
+    """Describe 10 predicted probabilities: the three largest, and the true digit's."""
+    top = np.argsort(-probs, kind="stable")[:3]
+    alt = (f"Bar chart of the predicted probability of each digit 0-9: digit {top[0]} is the "
+           f"most likely at {probs[top[0]]:.1%}, then " +
+           " and ".join(f"{d} at {probs[d]:.1%}" for d in top[1:]) + ".")
+    if true_label is not None:
+        alt += (f" The true digit, {int(true_label)}, is outlined; it gets "
+                f"{probs[int(true_label)]:.1%}.")
+    return alt
 
 
 def pixel_histogram(images: np.ndarray, bins: int = 32, title: str | None = None) -> Figure:
@@ -260,7 +421,15 @@ def pixel_histogram(images: np.ndarray, bins: int = 32, title: str | None = None
         ax.set_xlim(0, top)
     if title:
         fig.suptitle(title)
-    return fig
+    alt = (f"Two histograms of the values of {images.size:,} pixels (0 to {top:g}). Left, on a "
+           f"log scale: {zero / images.size:.1%} of all pixels are exactly 0, the background.")
+    ink = ink_counts.sum()
+    if ink:
+        k = int(np.argmax(ink_counts))
+        alt += (f" Right, the ink pixels only (value above 0): the tallest bar, values "
+                f"{edges[k]:.{0 if integer else 2}f} to {edges[k + 1]:.{0 if integer else 2}f}"
+                f", holds {ink_counts[k] / ink:.1%} of them.")
+    return describe(fig, _titled(title, alt))
 
 
 def hidden_weights(W: np.ndarray, n: int = 8, title: str | None = None) -> Figure:
@@ -284,7 +453,12 @@ def hidden_weights(W: np.ndarray, n: int = 8, title: str | None = None) -> Figur
         ax.axis("off")
     if title:
         fig.suptitle(title, fontsize=9)
-    return fig
+    alt = (f"The 784 incoming weights of hidden units 0 to {n - 1} drawn as 28x28 images, red "
+           f"positive and blue negative, on one scale from {-limit:.2g} to {limit:.2g}.")
+    if n > 1:
+        spread = float(np.abs(W[:, 1:n] - W[:, :1]).max())
+        alt += f" The units' weights differ from unit 0's by at most {spread:.2g}."
+    return describe(fig, _titled(title, alt))
 
 
 def network_diagram(sizes: Sequence[int], names: Sequence[str] | None = None,
@@ -337,4 +511,11 @@ def network_diagram(sizes: Sequence[int], names: Sequence[str] | None = None,
                 ha="center", va="bottom", fontsize=8, color="0.25")
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     ax.set_ylim(-shown / 2 - 3.6, shown / 2 + 3.0)
-    return fig
+    layers = "; ".join(f"{name}, {n:,} {'values' if k == 0 else 'neurons'}"
+                       for k, (name, n) in enumerate(zip(names, sizes, strict=True)))
+    weights = ", ".join(f"W{k + 1} {a:,} x {b:,}" for k, (a, b) in
+                        enumerate(zip(sizes[:-1], sizes[1:], strict=True)))
+    params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    return describe(fig, f"Diagram of a dense network, one column of neurons per layer: "
+                    f"{layers}. Lines join every neuron to every neuron of the next layer, "
+                    f"one weight each: {weights}; with the biases, {params:,} parameters.")

@@ -31,6 +31,9 @@ LIVE_NOTE = "(a live widget: run the notebook to use it)"
 # --- lesson 02: neuron explorer (written by the lesson 02 author) ---
 
 NEURON_SLIDER_RANGE = 3.0  # the w1, w2 and b sliders span -3..3
+# Each slider's label says what it sets, shown in full (not cut to Jupyter's default width).
+SLIDER_LABELS = {"w1": "weight w₁", "w2": "weight w₂", "b": "bias b", "x": "input x"}
+FULL_LABEL = {"description_width": "initial"}
 
 
 class NeuronExplorer:
@@ -57,11 +60,11 @@ class NeuronExplorer:
         self.drawing = neuron.draw_neuron_2d(ax, start["w1"], start["w2"], start["b"],
                                              limit=limit)
         self.figure.colorbar(self.drawing.field, ax=ax, shrink=0.85, label="output $y$")
-        descriptions = {"w1": "w₁", "w2": "w₂", "b": "b"}
         self.sliders = {
             name: widgets.FloatSlider(
                 value=value, min=-NEURON_SLIDER_RANGE, max=NEURON_SLIDER_RANGE, step=0.05,
-                description=descriptions[name], readout_format=".2f", continuous_update=False)
+                description=SLIDER_LABELS[name], style=FULL_LABEL, readout_format=".2f",
+                continuous_update=False)
             for name, value in start.items()
         }
         self.readout = widgets.HTML()
@@ -99,7 +102,12 @@ class NeuronExplorer:
         """Return the current picture as a plain PNG image (shows on GitHub, unlike the widget)."""
         from IPython.display import Image
 
-        return Image(data=self.png, format="png")
+        from helpers import neuron
+
+        s = self.state
+        alt = "Neuron explorer. " + neuron._neuron_2d_alt(s["w1"], s["w2"], s["b"],
+                                                         self.drawing.limit)
+        return Image(data=self.png, format="png", metadata={"alt": alt})
 
     def set(self, **values: float) -> None:
         """Move sliders from code, e.g. ``explorer.set(w1=2.0, b=-1.0)``."""
@@ -209,10 +217,12 @@ class ActivationExplorer:
             ax.set_xlim(-ACTIVATION_X_RANGE, ACTIVATION_X_RANGE)
             ax.set_xlabel("x")
         self.dropdown = widgets.Dropdown(options=activations.activation_names(),
-                                         value=act.name, description="function")
+                                         value=act.name, description="function",
+                                         style=FULL_LABEL)
         self.slider = widgets.FloatSlider(
             value=x, min=-ACTIVATION_X_RANGE, max=ACTIVATION_X_RANGE, step=0.05,
-            description="x", readout_format=".2f", continuous_update=False)
+            description=SLIDER_LABELS["x"], style=FULL_LABEL, readout_format=".2f",
+            continuous_update=False)
         self.readout = widgets.HTML()
         self.image = widgets.Image(format="png")
         self.dropdown.observe(self._on_change, names="value")
@@ -253,7 +263,13 @@ class ActivationExplorer:
         """Return the current picture as a plain PNG image (shows on GitHub, unlike the widget)."""
         from IPython.display import Image
 
-        return Image(data=self.png, format="png")
+        s = self.state
+        name, x, fx, dfx = s["name"], float(s["x"]), float(s["fx"]), float(s["dfx"])
+        lo, hi = -ACTIVATION_X_RANGE, ACTIVATION_X_RANGE
+        alt = (f"Activation explorer: {name}(x) (left) and its derivative (right) for x from "
+               f"{lo:g} to {hi:g}, with the point x = {x:.2f} marked on both: {name}({x:.2f}) = "
+               f"{fx:.4f}, and the dashed tangent there has slope {name}'({x:.2f}) = {dfx:.4f}.")
+        return Image(data=self.png, format="png", metadata={"alt": alt})
 
     def set(self, name: str | None = None, x: float | None = None) -> None:
         """Choose a function and/or move x from code, e.g. ``explorer.set("tanh", x=-1.0)``."""

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from helpers import activations as act
+from helpers.plots import description
 
 X = np.linspace(-6.0, 6.0, 49)
 # Points away from the kinks at 0, for finite differences.
@@ -256,6 +257,58 @@ def test_plot_gradient_norms():
         act.plot_gradient_norms({"a": [1.0, 0.0]})
     with pytest.raises(ValueError, match="1-D"):
         act.plot_gradient_norms({"a": np.ones((2, 2))})
+
+
+def test_plot_activation_description_gives_the_shape_and_ranges():
+    alt = description(act.plot_activation("sigmoid"))
+    x = np.linspace(-5, 5, 401)
+    f, d = act.sigmoid(x), act.sigmoid_derivative(x)
+    assert alt.startswith("Two line plots for x from -5 to 5. Left, the function sigmoid(x), "
+                          "1 / (1 + e^(-x)), an S-shaped curve between 0 and 1;")
+    assert f"here it goes from {f.min():.2f} to {f.max():.2f}." in alt
+    assert alt.endswith(f"Right, its derivative sigmoid'(x): from {d.min():.2f} to "
+                        f"{d.max():.2f}, highest at x = 0.00.")
+    assert "0.25, highest" in alt
+    alt = description(act.plot_activation("leaky_relu", x_range=(-2, 3)))
+    assert "x for positive x and 0.2 times x for negative x; here it goes from -0.40 to 3.00." \
+        in alt
+    assert alt.endswith("from 0.20 to 1.00.")  # a plateau, no single highest point
+    assert description(act.plot_activation("step")).endswith("step'(x): 0.00 everywhere.")
+    for name in act.activation_names():  # every activation has its shape in words
+        assert f"the function {name}(x), " in description(act.plot_activation(name))
+
+
+def test_plot_activation_grid_description_gives_each_derivative_s_peak():
+    alt = description(act.plot_activation_grid(["sigmoid", "tanh", "gelu"], x_range=(-3, 3)))
+    x = np.linspace(-3, 3, 401)
+    assert alt.startswith("A grid of 3 activation functions over x from -3 to 3")
+    assert alt.endswith(f"sigmoid {act.sigmoid_derivative(x).max():.2f}, tanh "
+                        f"{act.tanh_derivative(x).max():.2f}, gelu "
+                        f"{act.gelu_derivative(x).max():.2f}.")
+    assert "gelu 1.13" in alt
+
+
+def test_plot_collapse_description_gives_slope_and_bends():
+    W1, b1 = np.array([[1.0, -2.0, 0.0, 0.5]]), np.array([0.0, 1.0, 5.0, -5.0])
+    W2, b2 = np.array([[1.0], [1.0], [3.0], [2.0]]), np.array([0.5])
+    alt = description(act.plot_collapse(W1, b1, W2, b2))
+    slope = (W1 @ W2).item()  # 1 - 2 + 0 + 1 = 0
+    assert alt.startswith("Output y against input x, from -3 to 3, of a network with one "
+                          "input, 4 hidden units and one output.")
+    assert f"a straight line of slope {slope:.2f}." in alt
+    # bends at x = 0 and 0.5; unit 3 never bends (W1 = 0), unit 4 bends at 10, off the plot
+    assert alt.endswith("with a ReLU between them: a line that bends at 2 places.")
+    alt = description(act.plot_collapse(W1[:, :1], b1[:1], W2[:1], b2))
+    assert alt.endswith("bends at 1 place.")
+
+
+def test_plot_gradient_norms_description_gives_both_ends_of_each_network():
+    norms = {"sigmoid": [9.5e-7, 1e-3, 0.42], "relu": np.array([0.03, 0.05, 0.07])}
+    alt = description(act.plot_gradient_norms(norms, title="Gradients"))
+    assert alt.startswith("Gradients: line chart, on a log scale, of the gradient norm of each "
+                          "layer's weights (layer 1 next to the input) for 2 networks:")
+    assert alt.endswith("sigmoid 9.5e-07 at layer 1 and 0.42 at layer 3; relu 0.03 at layer 1 "
+                        "and 0.07 at layer 3.")
 
 
 # --- deep networks (real MNIST, small batches) ------------------------------------------------

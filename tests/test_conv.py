@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from helpers import conv
+from helpers.plots import description
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +217,73 @@ def test_keras_errors(cnn, digit) -> None:
         conv.plot_feature_maps({})
     with pytest.raises(TypeError, match="curves"):
         conv.plot_shift_curves({"MLP": {}})
+
+
+# --- alt text: each figure says what it shows, with its numbers -----------------------------
+
+def _alt(fig) -> str:
+    """Return a figure's alt text (closing the figure); it must have one."""
+    alt = description(fig)
+    plt.close(fig)
+    assert alt, "the figure has no alt text"
+    return alt
+
+
+def _convs(cnn) -> list:
+    import keras
+
+    return [layer for layer in cnn.layers if isinstance(layer, keras.layers.Conv2D)]
+
+
+def test_plot_convolution_describes_its_three_panels(digit) -> None:
+    kernel = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+    fmap = conv.convolve(digit, kernel)
+    alt = _alt(conv.plot_convolution(digit, kernel, fmap))
+    assert alt.startswith("Three panels, left to right: image (28x28); kernel (3x3) with values "
+                          "by row (-1, 0, 1), (-2, 0, 2), (-1, 0, 1); feature map (26x26)")
+    assert f"from {fmap.min():.2g} to {fmap.max():.2g}." in alt
+    alt = _alt(conv.plot_convolution(digit, np.ones((5, 5)) / 25, fmap,
+                                     titles=["a 7", "blur", "map (26x26)"]))
+    assert "blur (5x5) with values from 0.04 to 0.04; map (26x26), red" in alt
+
+
+def test_plot_filters_counts_them_and_gives_their_range(cnn) -> None:
+    for layer, conv_layer in enumerate(_convs(cnn)):
+        kernels = conv_layer.get_weights()[0][:, :, 0, :]
+        alt = _alt(conv.plot_filters(cnn, layer=layer))
+        assert alt.startswith(f"The {kernels.shape[-1]} filters of {conv_layer.name}, "
+                              f"convolutional layer {layer + 1}, each a 5x5 image of weights")
+        assert f"from {kernels.min():.2g} to {kernels.max():.2g}." in alt
+        assert ("(input channel 0 of each)" in alt) == (layer == 1)
+
+
+def test_plot_feature_maps_gives_each_layer_its_shape_and_zeros(cnn, digit) -> None:
+    maps = conv.feature_maps(cnn, digit)
+    alt = _alt(conv.plot_feature_maps(maps, digit, channels=6))
+    assert alt.startswith("The input digit in the first row, then feature maps: one row per "
+                          "layer, up to 6 channels each (white 0, darker larger).")
+    for name, fmap in maps:
+        h, w, c = fmap.shape
+        assert f"{name} {h}x{w}x{c} ({(fmap == 0).mean():.1%} zeros)" in alt
+    signed = [("a", np.full((3, 4, 2), -1.0)), ("b", np.ones((2, 2, 1)))]
+    alt = _alt(conv.plot_feature_maps(signed))
+    assert alt.startswith("Feature maps: one row per layer, up to 8 channels each (red "
+                          "positive, blue negative).")
+    assert alt.endswith("a 3x4x2, b 2x2x1.")
+
+
+def test_plot_receptive_fields_gives_each_field(cnn, digit) -> None:
+    fields = conv.receptive_fields(cnn)
+    alt = _alt(conv.plot_receptive_fields(digit, fields, corner=(2, 3)))
+    assert "from pixel (row 2, column 3)" in alt
+    assert ", ".join(f"{name} {w}x{w}" for name, w in fields) + " pixels." in alt
+
+
+def test_plot_shift_curves_gives_each_network_its_fall() -> None:
+    curves = {"MLP": {0: 0.98, 1: 0.9, 2: 0.6}, "CNN": {0: 0.99, 2: 0.9}}
+    alt = _alt(conv.plot_shift_curves(curves, title="Shifted"))
+    assert alt.startswith('Line chart "Shifted": test accuracy against the shift in pixels')
+    for name, acc in curves.items():
+        assert (f"{name} falls from {acc[0]:.1%} at no shift to {acc[2]:.1%} at a shift of 2 "
+                f"pixels") in alt
+    assert 'Line chart "Accuracy on shifted digits"' in _alt(conv.plot_shift_curves(curves))

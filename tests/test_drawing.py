@@ -202,6 +202,29 @@ def test_plot_readings(trained) -> None:
         drawing.plot_readings([r], titles=["a", "b"])
 
 
+def test_plot_readings_says_what_the_network_reads_in_each(trained) -> None:
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import description
+
+    readings = [drawing.read_drawing(trained, drawing.load_strokes(name).strokes)
+                for name in ("one", "small3")]
+    fig = drawing.plot_readings(readings, titles=["one (1)", "small3 (3)"])
+    alt = description(fig)
+    plt.close(fig)
+    one, small = readings
+    assert alt.startswith("2 drawings, one column each: as drawn, shrunk whole to 28x28, "
+                          "prepared as MNIST.")
+    assert (f"Prepared, the network reads one (1) as {one.digit} ({one.probs.max():.0%}), "
+            f"small3 (3) as {small.digit} ({small.probs.max():.0%}).") in alt
+    assert alt.endswith(f"Shrunk whole, in the same order: {one.raw_digit} "
+                        f"({one.raw_probs.max():.0%}), {small.raw_digit} "
+                        f"({small.raw_probs.max():.0%}).")
+    fig = drawing.plot_readings(readings)
+    assert "reads drawing 1 as" in description(fig) and "drawing 2 as" in description(fig)
+    plt.close(fig)
+
+
 # --- the pad --------------------------------------------------------------------------------
 
 def test_the_pad_reads_strokes_and_shows_them(trained) -> None:

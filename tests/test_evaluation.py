@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from helpers import evaluation  # noqa: E402
-from helpers.plots import confusion_matrix  # noqa: E402
+from helpers.plots import confusion_matrix, description  # noqa: E402
 
 
 @pytest.fixture
@@ -117,4 +117,26 @@ def test_plot_mistakes_rejects_bad_inputs(mistakes):
         evaluation.plot_mistakes(x, y, probs, np.array([0]), ncols=0)
     with pytest.raises(ValueError, match="probs"):
         evaluation.plot_mistakes(x, y, probs[:, 0], np.array([0]))
+    plt.close("all")
+
+
+def test_plot_mistakes_description_lists_the_mistakes_and_counts_runner_ups(mistakes):
+    x, y, _ = mistakes
+    rows = np.arange(12)
+    probs = np.full((12, 10), 0.01)
+    probs[rows, (y + 1) % 10] = 0.62  # every image read as the next digit
+    second = np.where(rows < 4, (y + 2) % 10, y)  # the true digit second, but in four images
+    probs[rows, second] = 0.30
+    probs /= probs.sum(axis=1, keepdims=True)
+    alt = description(evaluation.plot_mistakes(x, y, probs, rows))
+    article = "an" if y[0] == 8 else "a"
+    assert alt.startswith("12 test images, each beside a bar chart of its predicted "
+                          "probabilities for the digits 0-9, the true digit's bar outlined: "
+                          f"#0, {article} {y[0]} read as {(y[0] + 1) % 10} "
+                          f"({probs[0].max():.1%}); #1, ")
+    assert alt.endswith("; and 7 more. In 8 of the 12 mistakes the true digit is the runner-up.")
+    right = probs.copy()
+    right[0] = np.eye(10)[y[0]]
+    alt = description(evaluation.plot_mistakes(x, y, right, rows[:1]))
+    assert alt.endswith(f"#0, {article} {y[0]} read as {y[0]} (100.0%).")  # no mistake to count
     plt.close("all")

@@ -54,7 +54,7 @@ def test_links_are_absolute_at_the_ref_so_they_work_in_colab():
         text = generate.header(items, i) + "\n" + generate.footer(items, i)
         targets = re.findall(r"\]\(([^)\s]+)\)", text)
         assert targets and all(t.startswith("https://") for t in targets), targets
-        assert f"[Contents]({base}README.md#lessons)" in text
+        assert f"[All lessons]({base}README.md#lessons)" in text
         assert f"[View on GitHub]({base}notebooks/{items[i]['file']})" in generate.header(items, i)
         assert generate.colab_url(items[i]["file"]).endswith(
             f"/blob/{generate.ref()}/notebooks/{items[i]['file']}")

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from helpers import inspection
+from helpers.plots import description
 
 
 @pytest.fixture(scope="module")
@@ -328,3 +329,97 @@ def test_plot_named_images() -> None:
         inspection.plot_named_images({"small": np.zeros((8, 8))})
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         inspection.plot_named_images({"bright": np.full((28, 28), 2.0)})
+
+
+# --- alt text: each figure says what it shows, with its numbers -----------------------------
+
+def _alt(fig) -> str:
+    """Return a figure's alt text (closing the figure); it must have one."""
+    alt = description(fig)
+    plt.close(fig)
+    assert alt, "the figure has no alt text"
+    return alt
+
+
+def test_plot_first_layer_describes_the_units_and_their_weights(network) -> None:
+    W = inspection.check_network(network)[0][0]
+    alt = _alt(inspection.plot_first_layer(network, range(10), title="First layer"))
+    assert alt.startswith("First layer: 10 images of 28x28 weights")
+    assert f"units 0-9 of {W.shape[1]}" in alt
+    assert f"from {W[:, :10].min():.2g} to {W[:, :10].max():.2g}" in alt
+    assert "units 3, 5" in _alt(inspection.plot_first_layer(network, [3, 5]))
+
+
+def test_plot_unit_favourites_says_where_their_ink_lies(network, images) -> None:
+    x, _ = images
+    W = inspection.check_network(network)[0][0]
+    alt = _alt(inspection.plot_unit_favourites(network, x, units=[0, 1], k=4))
+    assert "(units 0, 1)" in alt and "the 4 images that excite it most" in alt
+    shares = []
+    for unit in (0, 1):
+        ink = x[np.argsort(-inspection.layer_outputs(network, x)[0][:, unit])[:4]]
+        shares.append(f"{(ink * (W[:, unit] > 0)).sum() / ink.sum():.1%}")
+    assert ", ".join(shares) + " (unit by unit)" in alt
+
+
+def test_plot_projections_gives_each_view_its_separation(network, images) -> None:
+    x, y = images
+    projected = inspection.projections(network, x)
+    alt = _alt(inspection.plot_projections(projected, y))
+    assert alt.startswith("3 scatter plots side by side (pixels, hidden layer 1, hidden layer 2)")
+    assert f"{len(y)} images" in alt and "coloured by its true digit" in alt
+    for name, points in projected.items():
+        assert f"{name} {inspection.separation(points, y):.1%}" in alt
+
+
+def _calibration_data(top: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return 8 predictions at confidence ``top`` (6 right) and 2 at 0.55 (1 right)."""
+    probs = np.array([[top, 1 - top]] * 8 + [[0.55, 0.45]] * 2)
+    return probs, np.array([0] * 6 + [1] * 2 + [0, 1])
+
+
+def test_plot_reliability_gives_the_ece_and_the_top_bin() -> None:
+    probs, y = _calibration_data(0.95)
+    ece = (8 * abs(6 / 8 - 0.95) + 2 * abs(1 / 2 - 0.55)) / 10  # 0.17
+    alt = _alt(inspection.plot_reliability(probs, y))
+    assert alt.startswith("Reliability diagram of 10 predictions in 10 confidence bins")
+    assert f"Expected calibration error {ece:.4f}." in alt
+    assert (f"The most confident bin, 0.9-1.0, holds {8 / 10:.1%} of the predictions, at a mean "
+            f"confidence of {0.95:.1%} and an accuracy of {6 / 8:.1%}.") in alt
+    assert "bin, 0.95-1.00," in _alt(inspection.plot_reliability(probs, y, bins=20))
+
+
+def test_plot_reliability_compare_gives_each_ece_and_top_bin() -> None:
+    before, y = _calibration_data(0.95)
+    after, _ = _calibration_data(0.85)
+    alt = _alt(inspection.plot_reliability_compare({"before": before, "after": after}, y))
+    for name, probs, span in (("before", before, "0.9-1.0"), ("after", after, "0.8-0.9")):
+        ece = inspection.expected_calibration_error(probs, y)
+        assert (f"{name}: expected calibration error {ece:.4f}, {8 / 10:.1%} of predictions "
+                f"in the top bin, {span}") in alt
+    assert alt.startswith("2 reliability diagrams side by side")
+
+
+def test_plot_shift_accuracy_gives_the_fall() -> None:
+    accuracy = {0: 0.9, 1: 0.8125, 2: 0.55}
+    alt = _alt(inspection.plot_shift_accuracy(accuracy))
+    assert alt.startswith('Line chart "A shifted digit is a new pattern to an MLP"')
+    assert (f"Accuracy falls from {accuracy[0]:.1%} at no shift to {accuracy[2]:.1%} at a "
+            f"shift of 2 pixels") in alt
+    assert f"1 px {accuracy[1]:.1%}" in alt
+    alt = _alt(inspection.plot_shift_accuracy({1: 0.5, 3: 0.625}, title="Mine"))
+    assert alt.startswith('Line chart "Mine"')
+    assert "rises from 50.0% at a shift of 1 pixel to 62.5% at a shift of 3 pixels" in alt
+    assert "is 50.0% at no shift and at a shift of 4 pixels" in _alt(
+        inspection.plot_shift_accuracy({0: 0.5, 4: 0.5}))
+    assert "is 50.0% at no shift (" in _alt(inspection.plot_shift_accuracy({0: 0.5}))
+
+
+def test_plot_named_images_names_each_and_its_ink() -> None:
+    half = np.zeros((28, 28))
+    half[:7] = 0.5  # a quarter of the pixels
+    images = {"blank": np.zeros((28, 28)), "quarter": half, "ink": np.ones((28, 28))}
+    alt = _alt(inspection.plot_named_images(images))
+    assert alt.startswith("3 images of 28x28 pixels side by side")
+    for name, image in images.items():
+        assert f"{name} (ink on {(image > 0).mean():.1%} of pixels)" in alt

@@ -11,6 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from helpers import neuron  # noqa: E402
+from helpers.plots import description  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -354,6 +355,50 @@ def test_plot_weights_zero_weights_and_bad_inputs():
         neuron.plot_weights(np.zeros(10))
     with pytest.raises(ValueError, match="w contains"):
         neuron.plot_weights(np.full(784, np.nan))
+
+
+def test_plot_neuron_2d_description_gives_weights_boundary_and_outputs():
+    fig = neuron.plot_neuron_2d(2.0, -1.0, 1.0)
+    alt = description(fig)
+    out = neuron.neuron_outputs_2d(2.0, -1.0, 1.0)
+    assert alt.startswith("A sigmoid neuron's output over the input plane, x1 and x2 from -3 "
+                          "to 3, for w1 = 2, w2 = -1, b = 1: red above 0.5, blue below.")
+    assert f"the decision boundary (output 0.5), passes {1 / np.sqrt(5):.2f} from the origin" \
+        in alt
+    assert alt.endswith("Outputs at the points: "
+                        + ", ".join(f"{k} {v:.2f}" for k, v in out.items()) + ".")
+    assert "passes through the origin" in description(neuron.plot_neuron_2d(1, 1, 0))
+    alt = description(neuron.plot_neuron_2d(1.0, 1.0, -9.0, limit=2.0))
+    assert f"lies outside the square, {9 / np.sqrt(2):.2f} from the origin" in alt
+    assert "from -2 to 2" in alt
+    alt = description(neuron.plot_neuron_2d(0.0, 0.0, 1.0))
+    assert f"no boundary: the output is {1 / (1 + np.exp(-1)):.2f} everywhere" in alt
+
+
+def test_plot_neuron_2d_on_given_axes_is_left_to_the_caller_to_describe():
+    fig, ax = plt.subplots()
+    neuron.plot_neuron_2d(1.0, 1.0, 0.0, ax=ax)
+    assert description(fig) is None
+
+
+def test_plot_neuron_row_description_gives_each_panel_s_outputs():
+    settings = [(1, 1, 0), (3.0, 3.0, 0.0), (1, 1, -2)]
+    alt = description(neuron.plot_neuron_row(settings))
+    assert alt.startswith("3 panels, each a sigmoid neuron's output over the input plane")
+    for w1, w2, b in settings:
+        outputs = ", ".join(f"{y:.2f}" for y in neuron.neuron_outputs_2d(w1, w2, b).values())
+        assert f"w1 = {w1:g}, w2 = {w2:g}, b = {b:g}: {outputs}" in alt
+
+
+def test_plot_weights_description_gives_range_and_signs():
+    w = np.linspace(-0.2, 0.5, 784)
+    alt = description(neuron.plot_weights(w, title="the neuron's weights"))
+    assert alt.startswith("the neuron's weights: 784 weights shown as a 28x28 image")
+    assert "They range from -0.2 (row 0, column 0) to 0.5 (row 27, column 27);" in alt
+    assert alt.endswith(f"{np.sum(w > 0)} are positive and {np.sum(w < 0)} negative.")
+    fig, ax = plt.subplots()
+    neuron.plot_weights(w, ax=ax)
+    assert description(fig) is None
 
 
 # --- a single neuron on real MNIST ---------------------------------------------------------

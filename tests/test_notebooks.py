@@ -183,7 +183,8 @@ def test_figures_are_png_outputs(nb):
     pngs = sum("image/png" in o.get("data", {}) for c in code_cells(nb) for o in c.outputs)
     assert pngs >= 2
     for c in code_cells(nb):
-        if "plt.show()" in c.source or ".show()" in c.source.split("\n")[-1]:
+        last = c.source.split("\n")[-1]
+        if "plots.show(" in c.source or "plt.show()" in c.source or ".show()" in last:
             assert any("image/png" in o.get("data", {}) for o in c.outputs), c.source[:80]
 
 

@@ -82,3 +82,26 @@ def test_pixel_histogram_bad_images(images, error, match):
 def test_pixel_histogram_bad_bins(bins):
     with pytest.raises(ValueError, match="bins must be an int >= 2"):
         plots.pixel_histogram(np.zeros((1, 28, 28), dtype=np.uint8), bins=bins)
+
+
+def test_pixel_histogram_description_gives_the_share_of_zeros_and_the_tallest_ink_bar():
+    images = np.zeros((2, 28, 28), dtype=np.uint8)
+    images[0, 0, :4] = [1, 100, 255, 255]
+    alt = plots.description(plots.pixel_histogram(images, bins=4, title="Two images"))
+    edges = np.linspace(0, 255, 5)
+    assert alt.startswith(f"Two images: Two histograms of the values of {2 * 784:,} pixels "
+                          "(0 to 255).")
+    assert f"{(2 * 784 - 4) / (2 * 784):.1%} of all pixels are exactly 0" in alt
+    assert (f"the tallest bar, values {edges[3]:.0f} to {edges[4]:.0f}, holds 50.0% of them."
+            in alt)  # the two 255s of the four ink pixels
+    alt = plots.description(plots.pixel_histogram(np.zeros((1, 28, 28)), bins=4))
+    assert "100.0% of all pixels are exactly 0" in alt and "ink pixels only" not in alt
+
+
+def test_pixel_histogram_description_of_float_images():
+    images = np.zeros((4, 784), dtype=np.float32)
+    images[:, :10] = 0.95
+    images[:, 10:13] = 0.3
+    alt = plots.description(plots.pixel_histogram(images, bins=10))
+    assert f"{1 - 13 / 784:.1%} of all pixels are exactly 0" in alt
+    assert f"values 0.90 to 1.00, holds {10 / 13:.1%} of them." in alt

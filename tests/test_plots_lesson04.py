@@ -40,3 +40,19 @@ def test_hidden_weights_all_zero():
 def test_hidden_weights_bad_input(W, n, match):
     with pytest.raises(ValueError, match=match):
         plots.hidden_weights(W, n=n)
+
+
+def test_hidden_weights_description_says_how_much_the_units_differ():
+    W = np.random.default_rng(1).normal(scale=0.1, size=(784, 16))
+    alt = plots.description(plots.hidden_weights(W, n=5, title="trained"))
+    limit = np.abs(W[:, :5]).max()
+    spread = np.abs(W[:, 1:5] - W[:, :1]).max()
+    assert alt.startswith("trained: The 784 incoming weights of hidden units 0 to 4 drawn as "
+                          "28x28 images")
+    assert f"on one scale from {-limit:.2g} to {limit:.2g}." in alt
+    assert alt.endswith(f"differ from unit 0's by at most {spread:.2g}.")
+    same = np.full((784, 8), 0.01)
+    same[:, 3] += 2.5e-7
+    assert plots.description(plots.hidden_weights(same)).endswith("by at most 2.5e-07.")
+    assert "differ" not in plots.description(plots.hidden_weights(W, n=1))
+    plt.close("all")

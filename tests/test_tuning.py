@@ -471,6 +471,32 @@ def test_plot_sweep_categorical_and_width_axes() -> None:
     plt.close(fig)
 
 
+def test_plot_sweep_describes_the_best_and_worst_values() -> None:
+    from helpers.plots import description
+
+    rows = [{"activation": a, "seed": s, "val_accuracy": acc + 0.01 * s, "seconds": 1.0 + s}
+            for a, acc in (("tanh", 0.9), ("relu", 0.93), ("sigmoid", 0.8)) for s in (0, 1)]
+    fig = tuning.plot_sweep(rows, "activation")
+    alt = description(fig)
+    plt.close(fig)
+    means = {a: np.mean([r["val_accuracy"] for r in rows if r["activation"] == a])
+             for a in ("tanh", "relu", "sigmoid")}
+    assert alt.startswith("Sweep of activation: validation accuracy (left) and training time "
+                          "(right) for activation tanh, relu, sigmoid, each run 2 times.")
+    assert (f"Highest mean validation accuracy {means['relu']:.3f} at relu, lowest "
+            f"{means['sigmoid']:.3f} at sigmoid; a run took 1.0 to 2.0 s.") in alt
+    rows = [{"hidden": h, "val_accuracy": acc, "seconds": 1.25}
+            for h, acc in [((), 0.9), ((64,), 0.95), ((64, 64), 0.96)]]
+    fig = tuning.plot_sweep(rows, "hidden", title="depth")
+    alt = description(fig)
+    plt.close(fig)
+    assert alt.startswith("depth: validation accuracy (left) and training time (right) for "
+                          "hidden layers none, 64, 64-64.")
+    assert (f"Highest validation accuracy {rows[2]['val_accuracy']:.3f} at 64-64, lowest "
+            f"{rows[0]['val_accuracy']:.3f} at none; "
+            f"each run took {rows[0]['seconds']:.1f} s.") in alt
+
+
 def test_plot_sweep_rejects_bad_input() -> None:
     rows = [{"activation": "relu", "val_accuracy": 0.9, "seconds": 1.0}]
     with pytest.raises(ValueError, match="logx=True needs numeric"):

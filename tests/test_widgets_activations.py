@@ -91,3 +91,26 @@ def test_snapshot_is_the_current_picture_as_a_static_png():
     assert "image/png" in first._repr_mimebundle_()[0]
     explorer.set("tanh", x=-1.5)
     assert explorer.snapshot().data == explorer.png != first.data
+
+
+def test_snapshot_carries_alt_text_for_the_current_function_and_x():
+    from IPython.core.formatters import DisplayFormatter
+
+    explorer = widgets.activation_explorer("relu", x=0.5)
+    explorer.set("tanh", x=-1.5)
+    image = explorer.snapshot()
+    alt = image.metadata["alt"]
+    fx, dfx = np.tanh(-1.5), 1 - np.tanh(-1.5) ** 2
+    assert alt == ("Activation explorer: tanh(x) (left) and its derivative (right) for x from "
+                   "-5 to 5, with the point x = -1.50 marked on both: tanh(-1.50) = "
+                   f"{fx:.4f}, and the dashed tangent there has slope tanh'(-1.50) = {dfx:.4f}.")
+    _, metadata = DisplayFormatter().format(image)  # what display() sends to the notebook
+    assert metadata == {"image/png": {"alt": alt}}
+    assert image._repr_png_()[1] == {"alt": alt}
+
+
+def test_the_slider_and_the_list_have_labels_shown_in_full() -> None:
+    explorer = widgets.ActivationExplorer("relu", 0.5)
+    assert explorer.slider.description == "input x"
+    assert explorer.dropdown.description == "function"
+    assert explorer.slider.style.description_width == "initial"

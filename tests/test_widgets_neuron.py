@@ -103,3 +103,27 @@ def test_snapshot_is_the_current_picture_as_a_static_png(explorer):
     assert before == explorer.png and before[:4] == b"\x89PNG"
     explorer.set(b=1.0)
     assert explorer.snapshot().data == explorer.png != before
+
+
+def test_snapshot_carries_alt_text_for_the_current_sliders(explorer):
+    from IPython.core.formatters import DisplayFormatter
+
+    explorer.set(w1=2.0, w2=-1.0, b=1.0)
+    image = explorer.snapshot()
+    alt = image.metadata["alt"]
+    out = neuron.neuron_outputs_2d(2.0, -1.0, 1.0)
+    assert alt.startswith("Neuron explorer. A sigmoid neuron's output over the input plane, "
+                          "x1 and x2 from -3 to 3, for w1 = 2, w2 = -1, b = 1:")
+    assert f"passes {1 / np.sqrt(5):.2f} from the origin" in alt
+    assert alt.endswith(", ".join(f"{k} {v:.2f}" for k, v in out.items()) + ".")
+    _, metadata = DisplayFormatter().format(image)  # what display() sends to the notebook
+    assert metadata == {"image/png": {"alt": alt}}
+    explorer.set(w1=0.0, w2=0.0)
+    assert "no boundary" in explorer.snapshot().metadata["alt"]
+
+
+def test_every_slider_has_a_label_that_says_what_it_sets() -> None:
+    explorer = widgets.NeuronExplorer()
+    labels = {name: slider.description for name, slider in explorer.sliders.items()}
+    assert labels == {"w1": "weight w₁", "w2": "weight w₂", "b": "bias b"}
+    assert all(s.style.description_width == "initial" for s in explorer.sliders.values())

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import pytest
 from IPython.core.formatters import DisplayFormatter
 
 from helpers import drawing, widgets
@@ -46,3 +47,27 @@ def test_strokes_from_the_browser_update_what_the_pad_shows() -> None:
                                   f"({pad.reading.probs.max():.0%})")
     pad.widget.set_state({"strokes": []})
     assert pad.reading is None and pad.widget.message == drawing.EMPTY
+
+
+def test_a_stored_drawing_chosen_in_the_list_is_drawn_and_read() -> None:
+    """The pad's keyboard alternative: the list of stored drawings, as the browser sets it."""
+    pad = drawing.DrawingPad(small_network())
+    names = [name for name, _ in pad.widget.stored]
+    assert names == drawing.stroke_files()
+    assert dict(pad.widget.stored)["seven"] == "seven (a 7)"
+    pad.widget.set_state({"choice": "seven"})  # as the front-end sends a choice
+    seven = drawing.load_strokes("seven").strokes
+    assert pad.widget.strokes == [[[x, y] for x, y in line] for line in seven]
+    expected = drawing.read_drawing(pad.network, seven)
+    assert pad.reading is not None and pad.reading.digit == expected.digit
+    pad.widget.strokes = [[[10, 10], [20, 20]]]  # drawn over, then chosen again from code
+    assert pad.choose("seven").digit == expected.digit
+    pad.clear()
+    assert pad.widget.choice == "" and pad.reading is None
+
+
+def test_choosing_a_drawing_that_is_not_stored_names_the_stored_ones() -> None:
+    pad = drawing.DrawingPad(small_network())
+    with pytest.raises(FileNotFoundError, match=r"'eight'.*'seven'"):
+        pad.choose("eight")
+    assert pad.widget.choice == ""

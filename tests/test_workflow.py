@@ -49,3 +49,14 @@ def test_workflow_runs_make_test_on_linux_and_macos_for_every_supported_python()
     assert any("make test" in step.get("run", "") for step in jobs["test"]["steps"])
     assert any("make check-platforms" in step.get("run", "") for step in
                jobs["platforms"]["steps"])
+
+
+def test_the_pages_workflow_checks_the_site_before_it_publishes_it():
+    jobs = yaml.safe_load((WORKFLOW.parent / "pages.yml").read_text())["jobs"]
+    runs = [step.get("run", "") for step in jobs["build"]["steps"]]
+    assert any("make test-book" in run for run in runs)
+    upload = next(s for s in jobs["build"]["steps"]
+                  if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "_build/book/_build/html"
+    assert jobs["deploy"]["needs"] == "build"
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}

@@ -144,6 +144,28 @@ def pad_reads_what_the_mouse_draws(page, artifacts: Path, number: str) -> None:
     assert shown[0].startswith("reads 1 (") and shown[1].startswith("reads 7 ("), shown
     raw = page.locator(".mnist-pad-raw").first.inner_text()
     assert "without the preparation" in raw, raw
+    pad_reads_a_drawing_chosen_with_the_keyboard(page, clear, reading)
+
+
+def pad_reads_a_drawing_chosen_with_the_keyboard(page, clear, reading) -> None:
+    """Without a mouse: Tab from Clear to the list of stored drawings, choose one with keys."""
+    clear.click()
+    page.wait_for_function("(el) => el.innerText.trim() === 'draw a digit first'",
+                           arg=reading.element_handle(), timeout=60_000)
+    clear.focus()
+    page.keyboard.press("Tab")
+    select = page.locator("select.mnist-pad-select").first
+    assert select.evaluate("(el) => el === document.activeElement"), "Tab did not reach the list"
+    assert select.evaluate("(el) => el.labels[0].innerText").startswith("No mouse?")
+    options = select.locator("option").all_inner_texts()
+    assert options[0] == "choose one" and "seven (a 7)" in options, options
+    page.keyboard.press("ArrowDown")  # the first stored drawing, e.g. "four (a 4)"
+    chosen = select.evaluate("(el) => el.options[el.selectedIndex].text")
+    digit = chosen.split("(a ")[1].rstrip(")")
+    page.wait_for_function(
+        "([el, prefix]) => el.innerText.trim().startsWith(prefix)",
+        arg=[reading.element_handle(), f"reads {digit} ("], timeout=60_000)
+    assert reading.get_attribute("aria-live") == "polite"
 
 
 def outside_loopback(requests_log: lab.RequestLog) -> list[str]:

@@ -124,11 +124,11 @@ def _link(lesson: dict) -> str:
 
 def contents_link() -> str:
     """Return the absolute link to the README's lessons table."""
-    return f"[Contents]({github_url('README.md')}#lessons)"
+    return f"[All lessons]({github_url('README.md')}#lessons)"
 
 
 def header(items: list[dict], i: int) -> str:
-    """Return the title cell: title, Colab, Binder, Kaggle and GitHub links, previous/Contents/
+    """Return the title cell: title, Colab, Binder, Kaggle and GitHub links, previous/All lessons/
     next links."""
     lesson = items[i]
     nav = [f"{launch_badges(lesson['file'])} "
@@ -159,8 +159,8 @@ def footer(items: list[dict], i: int) -> str:
 def setup_prefix() -> str:
     """Return the first lines of every setup cell: install helpers if missing, then set up."""
     return (
-        "# Where this series' helpers are missing (Colab, Kaggle, Binder, a lone notebook),\n"
-        "# install this lesson's release of them; after `make lab` they are there already.\n"
+        "# Where this series' helpers are missing (Colab, Kaggle, a lone notebook), install\n"
+        "# this lesson's release of them; `make lab` and Binder have installed them already.\n"
         "import importlib\n"
         "import subprocess\n"
         "import sys\n"

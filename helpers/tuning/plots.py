@@ -8,6 +8,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from helpers.plots import describe
 from helpers.tuning.config import DEFAULTS, _is_number, _unknown, format_value
 from helpers.tuning.results import _check_rows, spread
 
@@ -20,6 +21,22 @@ def _tick(param: str, value: Any) -> str:
     if param == "hidden":
         return "-".join(str(u) for u in value) or "none"
     return format_value(param, value)
+
+
+def _sweep_text(rows: list[Mapping[str, Any]], param: str, label: str) -> str:
+    """Return what a sweep's plot shows: its values, the best and worst (mean) accuracy, times."""
+    stats = spread(rows, param)
+    runs = max(s_["runs"] for s_ in stats)
+    top, low = max(stats, key=lambda s_: s_["mean"]), min(stats, key=lambda s_: s_["mean"])
+    secs = sorted({f"{r['seconds']:.1f}" for r in rows}, key=float)
+    mean = "mean " if runs > 1 else ""
+    return (f"validation accuracy (left) and training time (right) for {label} "
+            f"{', '.join(_tick(param, s_[param]) for s_ in stats)}"
+            f"{f', each run {runs} times' if runs > 1 else ''}. Highest {mean}validation "
+            f"accuracy {top['mean']:.3f} at {_tick(param, top[param])}, lowest {low['mean']:.3f} "
+            f"at {_tick(param, low[param])}; "
+            + (f"a run took {secs[0]} to {secs[-1]} s." if len(secs) > 1
+               else f"each run took {secs[0]} s."))
 
 
 def plot_sweep(rows: Sequence[Mapping[str, Any]], param: str, *, logx: bool | None = None,
@@ -89,4 +106,4 @@ def plot_sweep(rows: Sequence[Mapping[str, Any]], param: str, *, logx: bool | No
     axes[0].margins(y=0.15)
     axes[1].set_ylim(bottom=0)
     fig.suptitle(title or f"Sweep of {label}")
-    return fig
+    return describe(fig, f"{fig.get_suptitle()}: {_sweep_text(rows, param, label)}")
