@@ -325,10 +325,12 @@ def plot_activation(name: str, x_range: Sequence[float] = (-5.0, 5.0)) -> Figure
     f, d = act.fn(x), act.derivative(x)
     if d.min() == d.max():
         slope = f"{d.min():.2f} everywhere"
+    elif np.unique(d).size == 2 and np.all(np.diff(d) >= 0):  # a step at x = 0
+        slope = f"{d.min():.2f} for negative x, then a jump to {d.max():.2f} for positive x"
     else:
         slope = f"from {d.min():.2f} to {d.max():.2f}"
         if np.sum(np.isclose(d, d.max())) == 1:  # a single peak, not a plateau
-            slope += f", highest at x = {x[d.argmax()]:.2f}"
+            slope += f", highest near x = {x[d.argmax()]:.1f}"
     return describe(fig, f"Two line plots for x from {x[0]:g} to {x[-1]:g}. Left, the function "
                     f"{act.name}(x), {_SHAPES[act.name]}; here it goes from {f.min():.2f} to "
                     f"{f.max():.2f}. Right, its derivative {act.name}'(x): {slope}.")
@@ -416,8 +418,12 @@ def plot_gradient_norms(norms: Mapping[str, Any],
     ax.set_ylabel("norm of dLoss/dW")
     ax.set_title(title)
     ax.legend()
-    ends = "; ".join(f"{label} {v[0]:.2g} at layer 1 and {v[-1]:.2g} at layer {len(v)}"
-                     for label, v in ((k, _values(v)) for k, v in norms.items()))
+    def said(value: float) -> str:  # 0.0000011, not 1.1e-06: a screen reader reads it out
+        return np.format_float_positional(value, precision=2, unique=False, fractional=False,
+                                          trim="-")
+
+    ends = "; ".join(f"{label} {said(v[0])} at layer 1 and {said(v[-1])} at layer {len(v)}, "
+                     "the last" for label, v in ((k, _values(v)) for k, v in norms.items()))
     return describe(fig, f"{title}: line chart, on a log scale, of the gradient norm of each "
                     f"layer's weights (layer 1 next to the input) for {len(norms)} "
                     f"network{'s' if len(norms) != 1 else ''}: {ends}.")

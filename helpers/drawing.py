@@ -324,6 +324,7 @@ function render({ model, el }) {
   reading.setAttribute("aria-live", "polite");  // a screen reader says each new reading
   const bars = document.createElement("div");
   bars.className = "mnist-pad-bars";
+  bars.setAttribute("role", "img");
   const barEls = [];
   for (let d = 0; d < 10; d++) {
     const col = document.createElement("div");
@@ -338,6 +339,7 @@ function render({ model, el }) {
   }
   const rawLine = document.createElement("div");
   rawLine.className = "mnist-pad-raw";
+  rawLine.setAttribute("aria-live", "polite");
   const caption = document.createElement("div");
   caption.className = "mnist-pad-caption";
   caption.textContent = "what the network sees (28x28, prepared as MNIST)";
@@ -413,6 +415,10 @@ function render({ model, el }) {
       const p = probs.length === 10 ? probs[d] : 0;
       fill.style.height = `${Math.round(60 * p)}px`;
     });
+    bars.setAttribute("aria-label", probs.length === 10
+      ? "probability of each digit: " +
+        probs.map((p, d) => `${d} ${Math.round(100 * p)}%`).join(", ")
+      : "no probabilities yet");
     reading.textContent = model.get("message");
     rawLine.textContent = model.get("raw_message");
   }

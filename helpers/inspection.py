@@ -153,33 +153,38 @@ def top_images(network: Any, x: Any, unit: int, k: int = 6) -> np.ndarray:
     return np.argsort(-h[:, unit], kind="stable")[:k]
 
 
-def plot_unit_favourites(network: Any, x: Any, units: Any, k: int = 6) -> Figure:
-    """For each chosen unit, its weights as an image, then the ``k`` images that excite it most."""
+def plot_unit_favourites(network: Any, x: Any, units: Any, k: int = 6,
+                         labels: Any = None) -> Figure:
+    """For each chosen unit, its weights as an image, then the ``k`` images that excite it most.
+
+    ``labels`` (one per image of ``x``) puts the favourites' digits in the alt text.
+    """
     W = check_network(network)[0][0]
     images = _flat_images(x)
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"labels has {len(labels)} entries but x has {len(images)} images: "
+                         "pass the labels of x (e.g. y_test with x_test).")
     units = _unit_list(units, W.shape[1])
     fig, axes = plt.subplots(len(units), k + 1, figsize=(1.05 * (k + 1), 1.15 * len(units)),
                              squeeze=False)
-    on_red = []  # per unit: the share of its favourites' ink on its positive weights
+    digits = []  # per unit: its favourites' labels
     for row, unit in enumerate(units):
         w = W[:, unit].reshape(28, 28)
         limit = float(np.abs(w).max()) or 1.0
         axes[row, 0].imshow(w, cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
         axes[row, 0].set_title(f"unit {unit}", fontsize=8)
         favourites = top_images(network, images, unit, k)
-        ink = images[favourites]
-        on_red.append(float((ink * (W[:, unit] > 0)).sum() / (ink.sum() or 1.0)))
+        if labels is not None:
+            digits.append(f"unit {unit}: " + ", ".join(str(int(labels[i])) for i in favourites))
         for col, i in enumerate(favourites, start=1):
             axes[row, col].imshow(images[i].reshape(28, 28), cmap=IMAGE_CMAP, vmin=0, vmax=1)
         for ax in axes[row]:
             ax.set_xticks([])
             ax.set_yticks([])
     axes[0, 1].set_title("images that excite it most", fontsize=8, loc="left")
-    return describe(fig, f"One row per first-layer unit ({_units_text(units)}): its weights as "
-                         f"a 28x28 image (red positive, blue negative), then the {k} images "
-                         f"that excite it most. Of those images' ink, "
-                         f"{', '.join(f'{s:.1%}' for s in on_red)} (unit by unit) lies on "
-                         f"the unit's red, positive weights.")
+    alt = (f"One row per first-layer unit ({_units_text(units)}): its weights as a 28x28 "
+           f"image (red positive, blue negative), then the {k} images that excite it most")
+    return describe(fig, alt + (f". Their digits, {'; '.join(digits)}." if digits else "."))
 
 
 # --- the hidden layers: a 2-D projection ----------------------------------------------------
@@ -331,6 +336,18 @@ def _top_bin(rows: list[dict[str, float]]) -> tuple[dict[str, float], str, str]:
     return top, f"{top['low']:.{digits}f}-{top['high']:.{digits}f}", f"{top['count'] / n:.1%}"
 
 
+def _below_top(rows: list[dict[str, float]]) -> str:
+    """Return how the predictions below the most confident bin fare, together, in words."""
+    below = [r for r in rows[:-1] if r["count"]]
+    n = sum(r["count"] for r in below)
+    if not n:
+        return "No prediction falls below it."
+    accuracy = sum(r["accuracy"] * r["count"] for r in below) / n
+    confidence = sum(r["confidence"] * r["count"] for r in below) / n
+    return (f"The {n:,} predictions below it are right {accuracy:.1%} of the time at a mean "
+            f"confidence of {confidence:.1%}.")
+
+
 def _draw_reliability(ax: Axes, ax_n: Axes, rows: list[dict[str, float]], bins: int,
                       legend: bool = True) -> None:
     """Draw the bins of :func:`reliability`: accuracy on ``ax``, counts on ``ax_n`` (log)."""
@@ -368,7 +385,7 @@ def plot_reliability(probs: Any, y: Any, bins: int = 10) -> Figure:
                          f"bin on a log scale. Expected calibration error {_ece(rows):.4f}. "
                          f"The most confident bin, {span}, holds {share} of the predictions, "
                          f"at a mean confidence of {top['confidence']:.1%} and an accuracy of "
-                         f"{top['accuracy']:.1%}.")
+                         f"{top['accuracy']:.1%}. {_below_top(rows)}")
 
 
 def plot_reliability_compare(probs: dict[str, Any], y: Any, bins: int = 10) -> Figure:
@@ -392,12 +409,12 @@ def plot_reliability_compare(probs: dict[str, Any], y: Any, bins: int = 10) -> F
         if k:  # the rows share their y-axis: one label each
             axes[0, k].set_ylabel("")
             axes[1, k].set_ylabel("")
-    each = "; ".join(f"{name}: expected calibration error {_ece(rows):.4f}, "
-                     f"{_top_bin(rows)[2]} of predictions in the top bin, {_top_bin(rows)[1]}"
-                     for name, rows in tables.items())
+    each = " ".join(f"{name}: expected calibration error {_ece(rows):.4f}, "
+                    f"{_top_bin(rows)[2]} of predictions in the top bin, {_top_bin(rows)[1]}. "
+                    f"{_below_top(rows)}" for name, rows in tables.items())
     return describe(fig, f"{len(tables)} reliability diagrams side by side, accuracy against "
                          f"confidence above, predictions per bin on one log scale below. "
-                         f"{each}.")
+                         f"{each}")
 
 
 # --- brittleness: shifted digits ------------------------------------------------------------
@@ -462,7 +479,8 @@ def plot_shift_accuracy(accuracy: dict[int, float], title: str | None = None) ->
     ax.set_title(title or "A shifted digit is a new pattern to an MLP", fontsize=10)
     points = ", ".join(f"{s} px {accuracy[s]:.1%}" for s in shifts)
     return describe(fig, f'Line chart "{ax.get_title()}": test accuracy against the shift in '
-                         f"pixels (any of 4 directions). Accuracy {_shift_change(accuracy)} "
+                         f"pixels (averaged over the 4 directions). Accuracy "
+                         f"{_shift_change(accuracy)} "
                          f"({points}).")
 
 

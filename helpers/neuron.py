@@ -314,6 +314,11 @@ def _outputs_alt(w1: float, w2: float, b: float, names: bool = True) -> str:
                      for name, y in neuron_outputs_2d(w1, w2, b).items())
 
 
+def _points_alt() -> str:
+    """Return where the labelled points are, e.g. 'A (2, 1), B (-1, 2), ...'."""
+    return ", ".join(f"{name} ({x1:g}, {x2:g})" for name, (x1, x2) in POINTS.items())
+
+
 def _neuron_2d_alt(w1: float, w2: float, b: float, limit: float = 3.0) -> str:
     """Describe :func:`plot_neuron_2d`'s picture in words (its alt text), with its numbers."""
     w1, w2, b, limit = (float(_as_scalar(v, n)) for v, n in
@@ -330,7 +335,7 @@ def _neuron_2d_alt(w1: float, w2: float, b: float, limit: float = 3.0) -> str:
     else:
         where = f"{abs(b) / norm:.2f} from" if b else "through"
         alt += f"A black line, the decision boundary (output 0.5), passes {where} the origin."
-    return alt + f" Outputs at the points: {_outputs_alt(w1, w2, b)}."
+    return alt + f" Outputs at the points {_points_alt()}: {_outputs_alt(w1, w2, b)}."
 
 
 def plot_neuron_2d(w1: float, w2: float, b: float, *, ax: Axes | None = None,
@@ -367,7 +372,8 @@ def plot_neuron_row(settings: Sequence[tuple[float, float, float]], *,
                        for w1, w2, b in settings)
     return describe(fig, f"{len(settings)} panels, each a sigmoid neuron's output over the "
                     f"input plane (x1, x2 from {-limit:g} to {limit:g}): red above 0.5, blue "
-                    f"below, a black line at 0.5. Outputs at points A, B, C, D for {panels}.")
+                    f"below, a black line at 0.5. Points {_points_alt()}. Outputs at A, B, "
+                    f"C, D for {panels}.")
 
 
 # --- a neuron's 784 weights as an image -------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Mapping, Sequence
 
@@ -37,6 +38,7 @@ STYLE: dict[str, object] = {
     "savefig.facecolor": "white",
 }
 
+READ_OUT_ENV = "MNIST_NN_READ_OUT"  # "1": print each figure's alt text under it
 # Each figure's alt text: what it shows, for a reader who cannot see it (set by ``describe``).
 _DESCRIPTIONS: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
 
@@ -79,17 +81,16 @@ def _titled(title: str | None, text: str) -> str:
     return f"{title}: {text}" if title else text
 
 
-def _figure_name(fig: Figure) -> str:
-    """Return a figure's suptitle or first axes title, to name it in an error."""
-    titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []  # noqa: SLF001
-    titles += [ax.get_title() for ax in fig.axes]
-    return next((f"the figure {t!r}" for t in titles if t), "a figure without a title")
+def read_out(on: bool = True) -> None:
+    """Print each figure's alt text under it (for front ends that do not show alt text)."""
+    os.environ[READ_OUT_ENV] = "1" if on else "0"
 
 
 def show(fig: Figure | None = None, alt: str | None = None) -> None:
     """Display ``fig`` (default: every open figure) as a PNG with its alt text, then close it.
 
     ``alt`` describes the figure when no helper did (``describe``); it needs a single figure.
+    With ``read_out()`` (or ``$MNIST_NN_READ_OUT=1``) the alt text is also printed under it.
     """
     figures = [fig] if fig is not None else [plt.figure(n) for n in plt.get_fignums()]
     if not figures:
@@ -100,11 +101,6 @@ def show(fig: Figure | None = None, alt: str | None = None) -> None:
             raise ValueError(f"alt describes one figure, but {len(figures)} are open: pass "
                              "the figure too, show(fig, alt=...), or describe(fig, alt) each.")
         describe(figures[0], alt)
-    for figure in figures:
-        if description(figure) is None:
-            raise ValueError(f"{_figure_name(figure)} has no alt text, so a reader who cannot "
-                             "see it learns nothing from it: pass show(alt='what it shows, "
-                             "with its numbers').")
     from IPython import get_ipython
 
     if get_ipython() is None:  # a script: matplotlib's own window, if any
@@ -113,8 +109,11 @@ def show(fig: Figure | None = None, alt: str | None = None) -> None:
     from IPython.display import display
 
     for figure in figures:
-        display(figure, metadata={"image/png": {"alt": description(figure)}})
+        text = description(figure)
+        display(figure, metadata={"image/png": {"alt": text}} if text else None)
         plt.close(figure)
+        if text and os.environ.get(READ_OUT_ENV) == "1":
+            print(f"Figure: {text}")
 
 
 def digit_color(digit: int) -> str:
@@ -286,7 +285,7 @@ def _curve_alt(history: Mapping[str, Sequence[float]], m: str) -> str:
     if np.any(np.isfinite(val)):
         lower = "loss" in m or "error" in m
         best = int(np.nanargmin(val) if lower else np.nanargmax(val))
-        if best != val.size - 1:
+        if best != val.size - 1 and _metric(m, val[best]) != _metric(m, val[-1]):
             alt += (f" ({'lowest' if lower else 'highest'} {_metric(m, val[best])} after "
                     f"epoch {best + 1})")
     return alt + "."
@@ -319,7 +318,7 @@ def plot_confusion(counts: np.ndarray, title: str = "Confusion matrix (test set)
     ax.grid(False)
     for (i, j), v in np.ndenumerate(counts):
         ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
-                color="black" if i != j else "gray")
+                color="black" if i != j else "dimgray")  # 5.9:1 on white
     n = len(counts)
     ax.set_xticks(range(n))
     ax.set_yticks(range(n))
@@ -426,9 +425,13 @@ def pixel_histogram(images: np.ndarray, bins: int = 32, title: str | None = None
     ink = ink_counts.sum()
     if ink:
         k = int(np.argmax(ink_counts))
+        low, high = edges[k], edges[k + 1]
+        if integer:  # the whole values in the bar [low, high), the last one [low, high]
+            last = k == len(ink_counts) - 1
+            low, high = max(np.ceil(low), 1), np.floor(high) if last else np.ceil(high) - 1
+        digits = 0 if integer else 2
         alt += (f" Right, the ink pixels only (value above 0): the tallest bar, values "
-                f"{edges[k]:.{0 if integer else 2}f} to {edges[k + 1]:.{0 if integer else 2}f}"
-                f", holds {ink_counts[k] / ink:.1%} of them.")
+                f"{low:.{digits}f} to {high:.{digits}f}, holds {ink_counts[k] / ink:.1%} of them.")
     return describe(fig, _titled(title, alt))
 
 
@@ -457,7 +460,8 @@ def hidden_weights(W: np.ndarray, n: int = 8, title: str | None = None) -> Figur
            f"positive and blue negative, on one scale from {-limit:.2g} to {limit:.2g}.")
     if n > 1:
         spread = float(np.abs(W[:, 1:n] - W[:, :1]).max())
-        alt += f" The units' weights differ from unit 0's by at most {spread:.2g}."
+        alt += (" Every unit's weights are exactly those of unit 0." if spread == 0 else
+                f" The units' weights differ from unit 0's by at most {spread:.2g}.")
     return describe(fig, _titled(title, alt))
 
 

@@ -267,12 +267,14 @@ def test_plot_activation_description_gives_the_shape_and_ranges():
                           "1 / (1 + e^(-x)), an S-shaped curve between 0 and 1;")
     assert f"here it goes from {f.min():.2f} to {f.max():.2f}." in alt
     assert alt.endswith(f"Right, its derivative sigmoid'(x): from {d.min():.2f} to "
-                        f"{d.max():.2f}, highest at x = 0.00.")
+                        f"{d.max():.2f}, highest near x = 0.0.")
     assert "0.25, highest" in alt
     alt = description(act.plot_activation("leaky_relu", x_range=(-2, 3)))
     assert "x for positive x and 0.2 times x for negative x; here it goes from -0.40 to 3.00." \
         in alt
-    assert alt.endswith("from 0.20 to 1.00.")  # a plateau, no single highest point
+    assert alt.endswith("0.20 for negative x, then a jump to 1.00 for positive x.")  # a step
+    gelu = description(act.plot_activation("gelu"))
+    assert gelu.endswith("highest near x = 1.4.")  # the peak, sqrt(2), to a tenth
     assert description(act.plot_activation("step")).endswith("step'(x): 0.00 everywhere.")
     for name in act.activation_names():  # every activation has its shape in words
         assert f"the function {name}(x), " in description(act.plot_activation(name))
@@ -307,8 +309,8 @@ def test_plot_gradient_norms_description_gives_both_ends_of_each_network():
     alt = description(act.plot_gradient_norms(norms, title="Gradients"))
     assert alt.startswith("Gradients: line chart, on a log scale, of the gradient norm of each "
                           "layer's weights (layer 1 next to the input) for 2 networks:")
-    assert alt.endswith("sigmoid 9.5e-07 at layer 1 and 0.42 at layer 3; relu 0.03 at layer 1 "
-                        "and 0.07 at layer 3.")
+    assert alt.endswith("sigmoid 0.00000095 at layer 1 and 0.42 at layer 3, the last; relu "
+                        "0.03 at layer 1 and 0.07 at layer 3, the last.")
 
 
 # --- deep networks (real MNIST, small batches) ------------------------------------------------

@@ -350,16 +350,18 @@ def test_plot_first_layer_describes_the_units_and_their_weights(network) -> None
     assert "units 3, 5" in _alt(inspection.plot_first_layer(network, [3, 5]))
 
 
-def test_plot_unit_favourites_says_where_their_ink_lies(network, images) -> None:
-    x, _ = images
-    W = inspection.check_network(network)[0][0]
+def test_plot_unit_favourites_says_which_digits_they_are(network, images) -> None:
+    x, y = images
     alt = _alt(inspection.plot_unit_favourites(network, x, units=[0, 1], k=4))
-    assert "(units 0, 1)" in alt and "the 4 images that excite it most" in alt
-    shares = []
+    assert "(units 0, 1)" in alt and alt.endswith("the 4 images that excite it most.")
+    alt = _alt(inspection.plot_unit_favourites(network, x, units=[0, 1], k=4, labels=y))
+    digits = []
     for unit in (0, 1):
-        ink = x[np.argsort(-inspection.layer_outputs(network, x)[0][:, unit])[:4]]
-        shares.append(f"{(ink * (W[:, unit] > 0)).sum() / ink.sum():.1%}")
-    assert ", ".join(shares) + " (unit by unit)" in alt
+        favourites = inspection.top_images(network, x, unit, 4)
+        digits.append(f"unit {unit}: " + ", ".join(str(int(y[i])) for i in favourites))
+    assert alt.endswith(f"Their digits, {'; '.join(digits)}.")
+    with pytest.raises(ValueError, match="labels has 3 entries but x has"):
+        inspection.plot_unit_favourites(network, x, units=[0], labels=y[:3])
 
 
 def test_plot_projections_gives_each_view_its_separation(network, images) -> None:

@@ -365,7 +365,7 @@ def test_plot_neuron_2d_description_gives_weights_boundary_and_outputs():
                           "to 3, for w1 = 2, w2 = -1, b = 1: red above 0.5, blue below.")
     assert f"the decision boundary (output 0.5), passes {1 / np.sqrt(5):.2f} from the origin" \
         in alt
-    assert alt.endswith("Outputs at the points: "
+    assert alt.endswith("Outputs at the points A (2, 1), B (-1, 2), C (-2, -1.5), D (1, -2): "
                         + ", ".join(f"{k} {v:.2f}" for k, v in out.items()) + ".")
     assert "passes through the origin" in description(neuron.plot_neuron_2d(1, 1, 0))
     alt = description(neuron.plot_neuron_2d(1.0, 1.0, -9.0, limit=2.0))

@@ -92,8 +92,9 @@ def test_pixel_histogram_description_gives_the_share_of_zeros_and_the_tallest_in
     assert alt.startswith(f"Two images: Two histograms of the values of {2 * 784:,} pixels "
                           "(0 to 255).")
     assert f"{(2 * 784 - 4) / (2 * 784):.1%} of all pixels are exactly 0" in alt
-    assert (f"the tallest bar, values {edges[3]:.0f} to {edges[4]:.0f}, holds 50.0% of them."
-            in alt)  # the two 255s of the four ink pixels
+    # edges 0, 63.75, 127.5, 191.25, 255: the last bar holds the whole values 192 to 255
+    assert edges[3] == 191.25
+    assert "the tallest bar, values 192 to 255, holds 50.0% of them." in alt  # the two 255s
     alt = plots.description(plots.pixel_histogram(np.zeros((1, 28, 28)), bins=4))
     assert "100.0% of all pixels are exactly 0" in alt and "ink pixels only" not in alt
 
@@ -105,3 +106,10 @@ def test_pixel_histogram_description_of_float_images():
     alt = plots.description(plots.pixel_histogram(images, bins=10))
     assert f"{1 - 13 / 784:.1%} of all pixels are exactly 0" in alt
     assert f"values 0.90 to 1.00, holds {10 / 13:.1%} of them." in alt
+
+
+def test_pixel_histogram_description_counts_the_whole_values_inside_a_middle_bar():
+    images = np.zeros((1, 28, 28), dtype=np.uint8)
+    images[0, 0, :3] = [8, 15, 16]  # bins of 8 values: [8, 16) holds 8 and 15, 16 the next
+    alt = plots.description(plots.pixel_histogram(images, bins=32))
+    assert "the tallest bar, values 8 to 15, holds 66.7% of them." in alt

@@ -55,4 +55,6 @@ def test_hidden_weights_description_says_how_much_the_units_differ():
     same[:, 3] += 2.5e-7
     assert plots.description(plots.hidden_weights(same)).endswith("by at most 2.5e-07.")
     assert "differ" not in plots.description(plots.hidden_weights(W, n=1))
+    assert plots.description(plots.hidden_weights(np.full((784, 8), 0.01))).endswith(
+        "Every unit's weights are exactly those of unit 0.")
     plt.close("all")

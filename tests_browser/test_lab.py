@@ -166,6 +166,10 @@ def pad_reads_a_drawing_chosen_with_the_keyboard(page, clear, reading) -> None:
         "([el, prefix]) => el.innerText.trim().startsWith(prefix)",
         arg=[reading.element_handle(), f"reads {digit} ("], timeout=60_000)
     assert reading.get_attribute("aria-live") == "polite"
+    assert page.locator(".mnist-pad-raw").first.get_attribute("aria-live") == "polite"
+    bars = page.locator(".mnist-pad-bars").first.get_attribute("aria-label")
+    parts = bars.removeprefix("probability of each digit: ").split(", ")
+    assert [p.split()[0] for p in parts] == [str(d) for d in range(10)], bars
 
 
 def outside_loopback(requests_log: lab.RequestLog) -> list[str]:

@@ -14,7 +14,9 @@ import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import nbformat
 import pytest
 
 from tools import book, generate, lab
@@ -25,6 +27,18 @@ AXE = Path(os.environ.get("AXE_JS") or
 PAGES = (["index.html"] + [f"{Path(x['file']).stem}.html" for x in generate.lessons()]
          + ["teaching.html", "search.html", "genindex.html"])
 BLOCKING = {"serious", "critical"}
+# A "host" that is a file name: Markdown's linkify made a link of "TEACHING.md" in a sentence.
+FILE_SUFFIXES = (".md", ".py", ".txt", ".toml", ".ipynb", ".json", ".yml", ".cfg")
+LAUNCH = {"Open In Colab": "colab.research.google.com", "Launch Binder": "mybinder.org",
+          "Open In Kaggle": "kaggle.com", "View on GitHub": "github.com"}
+
+
+def stored_alts(name: str) -> list[str]:
+    """Return the alt text of every figure a lesson stores, in order."""
+    nb = nbformat.read(book.ROOT / "notebooks" / name.replace(".html", ".ipynb"), as_version=4)
+    return [out["metadata"]["image/png"]["alt"] for cell in nb.cells
+            if cell.cell_type == "code" for out in cell.get("outputs", [])
+            if "image/png" in out.get("data", {})]
 
 # Visible links and other elements the Tab key should reach, each marked with its index.
 JS_MARK_LINKS = """() => {
@@ -90,6 +104,16 @@ def page(browser):
     tab.close()
 
 
+@pytest.fixture(scope="module", params=PAGES)
+def opened(request, browser, site_url, requests_log):
+    """Yield (name, tab) with one page of the site loaded: its checks share one load."""
+    tab = browser.new_page()
+    tab.goto(f"{site_url}/{request.param}", wait_until="networkidle")
+    assert requests_log.blocked == [], f"{request.param} asked for {requests_log.blocked}"
+    yield request.param, tab
+    tab.close()
+
+
 def test_the_site_has_a_page_per_lesson_and_loads_nothing_from_elsewhere(
         page, site_url, requests_log) -> None:
     page.goto(f"{site_url}/index.html", wait_until="networkidle")
@@ -99,24 +123,40 @@ def test_the_site_has_a_page_per_lesson_and_loads_nothing_from_elsewhere(
     assert requests_log.blocked == [], requests_log.blocked
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_every_image_loads_and_says_what_it_shows(page, site_url, name) -> None:
-    page.goto(f"{site_url}/{name}", wait_until="networkidle")
+def test_every_image_loads_and_says_what_it_shows(opened) -> None:
+    name, page = opened
     images = page.eval_on_selector_all(
         "img", "els => els.map(e => [e.currentSrc, e.complete && e.naturalWidth > 0, e.alt])")
     for src, loaded, alt in images:
         assert loaded, f"{name}: the image {src} did not load"
         assert alt.strip() and not alt.startswith("<Figure"), f"{name}: {src} has no alt text"
     figures = page.eval_on_selector_all(".cell_output img", "els => els.map(e => e.alt)")
-    if name.startswith(tuple("0123456789")):
-        assert figures, f"{name} shows no figure"
+    if name[0].isdigit():  # a lesson: each figure with the description stored with it
+        assert figures == stored_alts(name), f"{name}: the figures' alt text is not the lesson's"
     for alt in figures:
         assert len(alt) >= 40, f"{name}: the alt text {alt!r} does not describe the figure"
 
 
-@pytest.mark.parametrize("name", [p for p in PAGES if p[0].isdigit()])
-def test_the_maths_is_typeset_offline(page, site_url, name) -> None:
-    page.goto(f"{site_url}/{name}", wait_until="networkidle")
+def test_every_link_leads_somewhere(opened) -> None:
+    name, page = opened
+    links = page.eval_on_selector_all(
+        "article a[href]", "els => els.map(e => [e.getAttribute('href'), e.textContent.trim()])")
+    for href, text in links:
+        parts = urlsplit(href)
+        assert href not in ("", "#"), f"{name}: the link {text!r} leads nowhere"
+        if parts.scheme in ("http", "https"):
+            host = parts.hostname or ""
+            assert "." in host and not host.endswith(FILE_SUFFIXES), f"{name}: {text!r} {href}"
+        elif not parts.scheme and parts.path:
+            assert (SITE / parts.path).is_file(), f"{name}: {text!r} leads to a missing {href}"
+    if name[0].isdigit():  # a lesson opens with its launch links, each to its own site
+        for text, host in LAUNCH.items():
+            hrefs = [h for h, t in links if t == text]
+            assert hrefs and urlsplit(hrefs[0]).hostname == host, (name, text, hrefs)
+
+
+def test_the_maths_is_typeset_offline(opened, site_url) -> None:
+    name, page = opened
     maths = page.locator(".math").count()
     if not maths:
         pytest.skip(f"{name} has no maths")
@@ -136,11 +176,10 @@ def test_search_finds_backpropagation(page, site_url) -> None:
     assert any(href.startswith("04_training_from_scratch.html") for href in found), found
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_serious_or_critical_violation(page, site_url, name) -> None:
+def test_axe_finds_no_serious_or_critical_violation(opened) -> None:
     if not AXE.exists():
         pytest.fail(f"no axe-core at {AXE}: run `make test-book`, which installs it (npm)")
-    page.goto(f"{site_url}/{name}", wait_until="networkidle")
+    name, page = opened
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     blocking = [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
@@ -149,9 +188,8 @@ def test_axe_finds_no_serious_or_critical_violation(page, site_url, name) -> Non
     assert not blocking, f"{name}: " + json.dumps(blocking, indent=1)
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_the_tab_key_alone_reaches_every_link(page, site_url, name) -> None:
-    page.goto(f"{site_url}/{name}", wait_until="networkidle")
+def test_the_tab_key_alone_reaches_every_link(opened) -> None:
+    name, page = opened
     links = page.evaluate(JS_MARK_LINKS)
     page.evaluate(JS_LISTEN)
     for _ in range(page.evaluate(JS_FOCUSABLE) + 20):  # links, buttons, scrollable code ...
@@ -159,3 +197,36 @@ def test_the_tab_key_alone_reaches_every_link(page, site_url, name) -> None:
     reached = set(page.evaluate("() => [...window.tabReached]"))
     missed = [links[k] for k in range(len(links)) if k not in reached]
     assert not missed, f"{name}: Tab never reached {missed[:10]} ({len(missed)} links)"
+
+
+def test_print_shows_the_lesson_without_the_site_around_it(page, site_url) -> None:
+    page.goto(f"{site_url}/04_training_from_scratch.html", wait_until="networkidle")
+    assert page.locator(".bd-sidebar-primary").is_visible()
+    page.emulate_media(media="print")
+    for part in (".bd-sidebar-primary", ".bd-header", ".prev-next-area"):
+        assert not page.locator(part).first.is_visible(), f"{part} is printed"
+    assert "04 Training from scratch" in page.locator("h1:visible").first.inner_text()
+    after = page.eval_on_selector("article a[href^='https://github.com']",
+                                  "e => getComputedStyle(e, '::after').content")
+    assert "https://github.com" in after, f"a printed link does not show its address: {after}"
+    launch = page.eval_on_selector("article a[href*='colab.research.google.com']",
+                                   "e => getComputedStyle(e, '::after').content")
+    assert launch == "none", "a launch link prints its long address"
+
+
+def test_axe_and_the_tab_check_catch_a_broken_page(page) -> None:
+    """The checks above fail where they should: an image without alt, a link Tab skips."""
+    pixel = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42"
+             "mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    page.set_content(f'<html lang="en"><head><title>t</title></head><body><main>'
+                     f'<img src="{pixel}"><a href="#a">first</a> '
+                     f'<a href="#b" tabindex="-1">skipped</a></main></body></html>')
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    assert "image-alt" in {v["id"] for v in result["violations"] if v["impact"] in BLOCKING}
+    links = page.evaluate(JS_MARK_LINKS)
+    page.evaluate(JS_LISTEN)
+    for _ in range(page.evaluate(JS_FOCUSABLE) + 5):
+        page.keyboard.press("Tab")
+    reached = set(page.evaluate("() => [...window.tabReached]"))
+    assert [links[k] for k in range(len(links)) if k not in reached] == ["skipped"]

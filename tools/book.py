@@ -29,6 +29,8 @@ BOOK = ROOT / "book"
 OUT = ROOT / "_build" / "book"
 JUPYTER_BOOK = ROOT / ".venv-book" / "bin" / "jupyter-book"
 PAGES = {"README.md": "index.md", "TEACHING.md": "teaching.md"}  # file -> page in the site
+# README sections for the series' developers, not its readers: left out of the home page.
+DEVELOPERS = ("Releases", "How the tests work")
 LINK = re.compile(r"(?<!!)\[((?:!\[[^\]]*\]\([^)]*\))|[^\]]*)\]\(([^)\s]+)\)")
 BADGE_LINK = re.compile(r"^!\[([^\]]*)\]\(https?://[^)]*\)$")  # an image from elsewhere
 
@@ -69,9 +71,30 @@ def rewrite_markdown(text: str, lesson_files: set[str], here: str = "") -> str:
         badge = BADGE_LINK.match(label)
         if badge:
             label = badge.group(1)  # "Open In Colab": a text link, no image from elsewhere
+        if "GitHub" in label:  # "View on GitHub" leads to GitHub, not to this page
+            return f"[{label}]({target})"
         return f"[{label}]({rewrite_link(target, lesson_files, here)})"
 
-    return LINK.sub(replace, text)
+    # Links side by side (the launch links of a lesson's title) get a separator, as text.
+    return re.sub(r"(\]\([^)\s]+\)) (?=\[)", r"\1 · ", LINK.sub(replace, text))
+
+
+def home_page(readme: str) -> str:
+    """Return README.md without its sections for developers, pointing to them on GitHub."""
+    kept, skip_below, fenced = [], 0, False
+    for line in readme.splitlines(keepends=True):
+        if line.startswith("```"):
+            fenced = not fenced
+        heading = re.match(r"(#{1,6}) (.+)", line) if not fenced else None
+        if heading:
+            level = len(heading.group(1))
+            if not skip_below or level <= skip_below:
+                skip_below = level if heading.group(2).strip() in DEVELOPERS else 0
+        if not skip_below:
+            kept.append(line)
+    names = " and ".join(f'"{name}"' for name in DEVELOPERS)
+    return ("".join(kept).rstrip() + f"\n\nFor the series' developers: {names}, in the "
+            f"[README on GitHub]({generate.github_url('README.md')}).\n")
 
 
 def write_sources(src: Path) -> list[str]:
@@ -79,6 +102,10 @@ def write_sources(src: Path) -> list[str]:
     if src.exists():
         shutil.rmtree(src)
     shutil.copytree(BOOK, src)
+    config = (src / "_config.yml").read_text(encoding="utf-8")
+    config = config.replace("REPOSITORY_URL", generate.repo_url())
+    (src / "_config.yml").write_text(config.replace("REPOSITORY_REF", generate.ref()),
+                                     encoding="utf-8")
     shutil.copytree(ROOT / "images", src / "images")
     items = generate.lessons()
     files = {lesson["file"] for lesson in items}
@@ -90,6 +117,7 @@ def write_sources(src: Path) -> list[str]:
         nbformat.write(nb, src / lesson["file"])
     for name, page in PAGES.items():
         text = (ROOT / name).read_text(encoding="utf-8")
+        text = home_page(text) if name == "README.md" else text
         (src / page).write_text(rewrite_markdown(text, files), encoding="utf-8")
     chapters = "".join(f"  - file: {Path(lesson['file']).stem}\n" for lesson in items)
     (src / "_toc.yml").write_text(
@@ -102,7 +130,7 @@ def write_sources(src: Path) -> list[str]:
 def build(out: Path = OUT) -> Path:
     """Write the pages into ``out``/src and build the site; return its html folder."""
     if not JUPYTER_BOOK.exists():
-        raise BookError(f"{JUPYTER_BOOK.relative_to(ROOT)} is missing: run `make book`, which "
+        raise BookError(f"{JUPYTER_BOOK} is missing: run `make book`, which "
                         "installs Jupyter Book from requirements-book.txt first.")
     src = out / "src"
     write_sources(src)

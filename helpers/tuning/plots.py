@@ -32,9 +32,9 @@ def _sweep_text(rows: list[Mapping[str, Any]], param: str, label: str) -> str:
     mean = "mean " if runs > 1 else ""
     return (f"validation accuracy (left) and training time (right) for {label} "
             f"{', '.join(_tick(param, s_[param]) for s_ in stats)}"
-            f"{f', each run {runs} times' if runs > 1 else ''}. Highest {mean}validation "
-            f"accuracy {top['mean']:.3f} at {_tick(param, top[param])}, lowest {low['mean']:.3f} "
-            f"at {_tick(param, low[param])}; "
+            f"{f', each run {runs} times' if runs > 1 else ''}. The {mean}validation accuracy "
+            f"ranges from {low['mean']:.3f} at {_tick(param, low[param])} to {top['mean']:.3f} "
+            f"at {_tick(param, top[param])}; "
             + (f"a run took {secs[0]} to {secs[-1]} s." if len(secs) > 1
                else f"each run took {secs[0]} s."))
 
