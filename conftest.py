@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -24,8 +23,6 @@ if _TOOLS is not None and _TOOLS.origin and \
     from tools import environment
 
     environment.apply()
-    # The stored outputs have no read-out lines under the figures (helpers.plots.read_out).
-    os.environ.pop("MNIST_NN_READ_OUT", None)
     pytest_plugins = ["tools.nbval_tolerance"]
 
 

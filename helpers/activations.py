@@ -290,7 +290,7 @@ def keras_reference(name: str) -> Callable[[Any], np.ndarray]:
 # Each activation's shape in words, for the figures' alt text.
 _SHAPES: dict[str, str] = {
     "step": "a jump from 0 (x up to 0) to 1 (x above 0)",
-    "sigmoid": "1 / (1 + e^(-x)), an S-shaped curve between 0 and 1",
+    "sigmoid": "1 over (1 plus e to the minus x), an S-shaped curve between 0 and 1",
     "tanh": "an S-shaped curve between -1 and 1 through the origin",
     "relu": "max(0, x): 0 for negative x, x itself for positive x",
     "leaky_relu": f"x for positive x and {LEAKY_SLOPE:g} times x for negative x",

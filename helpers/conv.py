@@ -502,6 +502,8 @@ def plot_shift_curves(curves: Mapping[str, Mapping[int, float]],
     ax.set_title(title or "Accuracy on shifted digits", fontsize=10)
     from helpers.inspection import _shift_change
 
-    each = "; ".join(f"{name} {_shift_change(accuracy)}" for name, accuracy in curves.items())
+    each = "; ".join(f"{name} {_shift_change(accuracy)} (" + ", ".join(
+        f"{s} px {a:.1%}" for s, a in sorted(accuracy.items())) + ")"
+        for name, accuracy in curves.items())
     return describe(fig, f'Line chart "{ax.get_title()}": test accuracy against the shift in '
                          f"pixels, one line per network. {each}.")

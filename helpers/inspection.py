@@ -167,13 +167,15 @@ def plot_unit_favourites(network: Any, x: Any, units: Any, k: int = 6,
     units = _unit_list(units, W.shape[1])
     fig, axes = plt.subplots(len(units), k + 1, figsize=(1.05 * (k + 1), 1.15 * len(units)),
                              squeeze=False)
-    digits = []  # per unit: its favourites' labels
+    digits, on_red = [], []  # per unit: its favourites' labels, the share of their ink on red
     for row, unit in enumerate(units):
         w = W[:, unit].reshape(28, 28)
         limit = float(np.abs(w).max()) or 1.0
         axes[row, 0].imshow(w, cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
         axes[row, 0].set_title(f"unit {unit}", fontsize=8)
         favourites = top_images(network, images, unit, k)
+        ink = images[favourites]
+        on_red.append(f"{float((ink * (W[:, unit] > 0)).sum() / (ink.sum() or 1.0)):.0%}")
         if labels is not None:
             digits.append(f"unit {unit}: " + ", ".join(str(int(labels[i])) for i in favourites))
         for col, i in enumerate(favourites, start=1):
@@ -184,7 +186,9 @@ def plot_unit_favourites(network: Any, x: Any, units: Any, k: int = 6,
     axes[0, 1].set_title("images that excite it most", fontsize=8, loc="left")
     alt = (f"One row per first-layer unit ({_units_text(units)}): its weights as a 28x28 "
            f"image (red positive, blue negative), then the {k} images that excite it most")
-    return describe(fig, alt + (f". Their digits, {'; '.join(digits)}." if digits else "."))
+    alt += f". Their digits, {'; '.join(digits)}." if digits else "."
+    return describe(fig, alt + f" Of their ink, {', '.join(on_red)} (unit by unit) lies where "
+                               "the unit's weights are red, positive.")
 
 
 # --- the hidden layers: a 2-D projection ----------------------------------------------------

@@ -86,6 +86,11 @@ def read_out(on: bool = True) -> None:
     os.environ[READ_OUT_ENV] = "1" if on else "0"
 
 
+def reading_out() -> bool:
+    """Return whether figures' alt texts are printed under them (``read_out``)."""
+    return os.environ.get(READ_OUT_ENV) == "1"
+
+
 def show(fig: Figure | None = None, alt: str | None = None) -> None:
     """Display ``fig`` (default: every open figure) as a PNG with its alt text, then close it.
 
@@ -112,7 +117,7 @@ def show(fig: Figure | None = None, alt: str | None = None) -> None:
         text = description(figure)
         display(figure, metadata={"image/png": {"alt": text}} if text else None)
         plt.close(figure)
-        if text and os.environ.get(READ_OUT_ENV) == "1":
+        if text and reading_out():
             print(f"Figure: {text}")
 
 
@@ -316,9 +321,10 @@ def plot_confusion(counts: np.ndarray, title: str = "Confusion matrix (test set)
     fig, ax = plt.subplots(figsize=(5.4, 4.6))
     im = ax.imshow(off, cmap="Reds")
     ax.grid(False)
+    dark = np.nanmax(off) * 0.6 if np.any(off > 0) else np.inf  # Reds darker than this: white
     for (i, j), v in np.ndenumerate(counts):
-        ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
-                color="black" if i != j else "dimgray")  # 5.9:1 on white
+        color = "dimgray" if i == j else "white" if v > dark else "black"  # dimgray: 5.5:1
+        ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color=color)
     n = len(counts)
     ax.set_xticks(range(n))
     ax.set_yticks(range(n))
@@ -460,8 +466,10 @@ def hidden_weights(W: np.ndarray, n: int = 8, title: str | None = None) -> Figur
            f"positive and blue negative, on one scale from {-limit:.2g} to {limit:.2g}.")
     if n > 1:
         spread = float(np.abs(W[:, 1:n] - W[:, :1]).max())
-        alt += (" Every unit's weights are exactly those of unit 0." if spread == 0 else
-                f" The units' weights differ from unit 0's by at most {spread:.2g}.")
+        said = np.format_float_positional(spread, precision=2, unique=False, fractional=False,
+                                          trim="-")
+        alt += (f" Units 0 to {n - 1} have exactly the same weights." if spread == 0 else
+                f" Units 1 to {n - 1} differ from unit 0 by at most {said}.")
     return describe(fig, _titled(title, alt))
 
 

@@ -100,14 +100,12 @@ class NeuronExplorer:
 
     def snapshot(self) -> object:
         """Return the current picture as a plain PNG image (shows on GitHub, unlike the widget)."""
-        from IPython.display import Image
-
         from helpers import neuron
 
         s = self.state
         alt = "Neuron explorer. " + neuron._neuron_2d_alt(s["w1"], s["w2"], s["b"],
                                                          self.drawing.limit)
-        return Image(data=self.png, format="png", metadata={"alt": alt})
+        return _snapshot(self.png, alt)
 
     def set(self, **values: float) -> None:
         """Move sliders from code, e.g. ``explorer.set(w1=2.0, b=-1.0)``."""
@@ -165,6 +163,17 @@ def _slider_number(name: str, value: object, limit: float) -> float:
         raise ValueError(f"{name} must be a finite number between {-limit} and {limit} "
                          f"(the slider's range), got {value}.")
     return float(value)
+
+
+def _snapshot(png: bytes, alt: str) -> object:
+    """Return a PNG as an IPython Image with alt text, printed too when reading out."""
+    from IPython.display import Image
+
+    from helpers.plots import reading_out
+
+    if reading_out():
+        print(f"Figure: {alt}")
+    return Image(data=png, format="png", metadata={"alt": alt})
 
 
 def _slider_value(name: str, value: object) -> float:
@@ -261,15 +270,13 @@ class ActivationExplorer:
 
     def snapshot(self) -> object:
         """Return the current picture as a plain PNG image (shows on GitHub, unlike the widget)."""
-        from IPython.display import Image
-
         s = self.state
         name, x, fx, dfx = s["name"], float(s["x"]), float(s["fx"]), float(s["dfx"])
         lo, hi = -ACTIVATION_X_RANGE, ACTIVATION_X_RANGE
         alt = (f"Activation explorer: {name}(x) (left) and its derivative (right) for x from "
                f"{lo:g} to {hi:g}, with the point x = {x:.2f} marked on both: {name}({x:.2f}) = "
                f"{fx:.4f}, and the dashed tangent there has slope {name}'({x:.2f}) = {dfx:.4f}.")
-        return Image(data=self.png, format="png", metadata={"alt": alt})
+        return _snapshot(self.png, alt)
 
     def set(self, name: str | None = None, x: float | None = None) -> None:
         """Choose a function and/or move x from code, e.g. ``explorer.set("tanh", x=-1.0)``."""

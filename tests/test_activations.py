@@ -264,7 +264,7 @@ def test_plot_activation_description_gives_the_shape_and_ranges():
     x = np.linspace(-5, 5, 401)
     f, d = act.sigmoid(x), act.sigmoid_derivative(x)
     assert alt.startswith("Two line plots for x from -5 to 5. Left, the function sigmoid(x), "
-                          "1 / (1 + e^(-x)), an S-shaped curve between 0 and 1;")
+                          "1 over (1 plus e to the minus x), an S-shaped curve between 0 and 1;")
     assert f"here it goes from {f.min():.2f} to {f.max():.2f}." in alt
     assert alt.endswith(f"Right, its derivative sigmoid'(x): from {d.min():.2f} to "
                         f"{d.max():.2f}, highest near x = 0.0.")

@@ -286,4 +286,5 @@ def test_plot_shift_curves_gives_each_network_its_fall() -> None:
     for name, acc in curves.items():
         assert (f"{name} falls from {acc[0]:.1%} at no shift to {acc[2]:.1%} at a shift of 2 "
                 f"pixels") in alt
+    assert "MLP falls" in alt and "(0 px 98.0%, 1 px 90.0%, 2 px 60.0%)" in alt  # every point
     assert 'Line chart "Accuracy on shifted digits"' in _alt(conv.plot_shift_curves(curves))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from tools import environment
 
 
@@ -20,3 +22,13 @@ def test_a_given_mnist_path_is_kept_and_the_offline_copy_is_the_fallback():
         assert env["MNIST_PATH"] == str(environment.SHARED_MNIST)
     else:
         assert "MNIST_PATH" not in env
+
+
+def test_apply_removes_the_read_out_setting_so_no_stored_output_holds_it(monkeypatch):
+    from helpers import plots
+    from tools import environment
+
+    assert environment.READ_OUT == plots.READ_OUT_ENV
+    monkeypatch.setenv(plots.READ_OUT_ENV, "1")
+    environment.apply()
+    assert plots.READ_OUT_ENV not in os.environ

@@ -96,3 +96,11 @@ def test_a_misnumbered_manifest_raises_an_error_not_exit(monkeypatch, tmp_path):
     monkeypatch.setattr(generate, "ROOT", tmp_path)
     with pytest.raises(generate.ManifestError, match="lesson 1 is 02_x.ipynb; number them"):
         generate.lessons()
+
+
+def test_the_readme_gives_the_websites_address_from_pyproject():
+    from tools import generate
+
+    owner, name = generate.repo_url().removeprefix("https://github.com/").split("/")
+    assert generate.site_url() == f"https://{owner}.github.io/{name}/"
+    assert f"[the series' website]({generate.site_url()})" in generate.README.read_text()

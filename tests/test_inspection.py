@@ -353,13 +353,20 @@ def test_plot_first_layer_describes_the_units_and_their_weights(network) -> None
 def test_plot_unit_favourites_says_which_digits_they_are(network, images) -> None:
     x, y = images
     alt = _alt(inspection.plot_unit_favourites(network, x, units=[0, 1], k=4))
-    assert "(units 0, 1)" in alt and alt.endswith("the 4 images that excite it most.")
+    assert "(units 0, 1)" in alt and "the 4 images that excite it most. Of their ink" in alt
     alt = _alt(inspection.plot_unit_favourites(network, x, units=[0, 1], k=4, labels=y))
     digits = []
     for unit in (0, 1):
         favourites = inspection.top_images(network, x, unit, 4)
         digits.append(f"unit {unit}: " + ", ".join(str(int(y[i])) for i in favourites))
-    assert alt.endswith(f"Their digits, {'; '.join(digits)}.")
+    assert f"Their digits, {'; '.join(digits)}." in alt
+    W = inspection.check_network(network)[0][0]
+    shares = []
+    for unit in (0, 1):
+        ink = x[inspection.top_images(network, x, unit, 4)]
+        shares.append(f"{(ink * (W[:, unit] > 0)).sum() / ink.sum():.0%}")
+    assert alt.endswith(f"Of their ink, {', '.join(shares)} (unit by unit) lies where the "
+                        "unit's weights are red, positive.")
     with pytest.raises(ValueError, match="labels has 3 entries but x has"):
         inspection.plot_unit_favourites(network, x, units=[0], labels=y[:3])
 

@@ -295,3 +295,12 @@ def test_network_diagram_description():
     alt = plots.description(plots.network_diagram((3, 2), names=["in", "out"]))
     assert "in, 3 values; out, 2 neurons" in alt
     assert "W1 3 x 2; with the biases, 8 parameters" in alt
+
+
+def test_confusion_counts_on_dark_cells_are_white_for_contrast():
+    counts = np.array([[50, 9, 1], [0, 60, 2], [3, 0, 40]])
+    fig = plots.plot_confusion(counts)
+    colours = {t.get_text(): t.get_color() for t in fig.axes[0].texts}
+    assert colours["9"] == "white"  # the darkest red: black would be about 1.6:1
+    assert colours["1"] == "black" and colours["50"] == "dimgray"
+    plt.close(fig)

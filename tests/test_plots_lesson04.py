@@ -50,11 +50,13 @@ def test_hidden_weights_description_says_how_much_the_units_differ():
     assert alt.startswith("trained: The 784 incoming weights of hidden units 0 to 4 drawn as "
                           "28x28 images")
     assert f"on one scale from {-limit:.2g} to {limit:.2g}." in alt
-    assert alt.endswith(f"differ from unit 0's by at most {spread:.2g}.")
+    said = np.format_float_positional(spread, precision=2, unique=False, fractional=False,
+                                      trim="-")
+    assert alt.endswith(f"Units 1 to 4 differ from unit 0 by at most {said}.")
     same = np.full((784, 8), 0.01)
     same[:, 3] += 2.5e-7
-    assert plots.description(plots.hidden_weights(same)).endswith("by at most 2.5e-07.")
+    assert plots.description(plots.hidden_weights(same)).endswith("by at most 0.00000025.")
     assert "differ" not in plots.description(plots.hidden_weights(W, n=1))
     assert plots.description(plots.hidden_weights(np.full((784, 8), 0.01))).endswith(
-        "Every unit's weights are exactly those of unit 0.")
+        "Units 0 to 7 have exactly the same weights.")
     plt.close("all")

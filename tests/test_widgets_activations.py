@@ -114,3 +114,15 @@ def test_the_slider_and_the_list_have_labels_shown_in_full() -> None:
     assert explorer.slider.description == "input x"
     assert explorer.dropdown.description == "function"
     assert explorer.slider.style.description_width == "initial"
+
+
+def test_a_snapshot_prints_its_alt_text_when_reading_out(monkeypatch, capsys):
+    from helpers import plots
+
+    explorer = widgets.ActivationExplorer("relu", 0.5)
+    monkeypatch.delenv(plots.READ_OUT_ENV, raising=False)
+    image = explorer.snapshot()
+    assert capsys.readouterr().out == ""
+    monkeypatch.setenv(plots.READ_OUT_ENV, "1")
+    explorer.snapshot()
+    assert capsys.readouterr().out == f"Figure: {image.metadata['alt']}\n"

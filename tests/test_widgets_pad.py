@@ -64,6 +64,8 @@ def test_a_stored_drawing_chosen_in_the_list_is_drawn_and_read() -> None:
     assert pad.choose("seven").digit == expected.digit
     pad.clear()
     assert pad.widget.choice == "" and pad.reading is None
+    one = pad.draw([[(140, 40), (140, 240)], [(110, 240), (170, 240)]])  # lesson 07's example
+    assert one is pad.reading and len(pad.widget.strokes) == 2
 
 
 def test_choosing_a_drawing_that_is_not_stored_names_the_stored_ones() -> None:

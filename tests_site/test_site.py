@@ -147,8 +147,12 @@ def test_every_link_leads_somewhere(opened) -> None:
         if parts.scheme in ("http", "https"):
             host = parts.hostname or ""
             assert "." in host and not host.endswith(FILE_SUFFIXES), f"{name}: {text!r} {href}"
-        elif not parts.scheme and parts.path:
-            assert (SITE / parts.path).is_file(), f"{name}: {text!r} leads to a missing {href}"
+        elif not parts.scheme:
+            target = SITE / (parts.path or name)
+            assert target.is_file(), f"{name}: {text!r} leads to a missing {href}"
+            if parts.fragment:
+                assert f'id="{parts.fragment}"' in target.read_text(encoding="utf-8"), (
+                    f"{name}: {text!r} leads to {href}, a section that is not there")
     if name[0].isdigit():  # a lesson opens with its launch links, each to its own site
         for text, host in LAUNCH.items():
             hrefs = [h for h, t in links if t == text]

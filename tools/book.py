@@ -30,7 +30,7 @@ OUT = ROOT / "_build" / "book"
 JUPYTER_BOOK = ROOT / ".venv-book" / "bin" / "jupyter-book"
 PAGES = {"README.md": "index.md", "TEACHING.md": "teaching.md"}  # file -> page in the site
 # README sections for the series' developers, not its readers: left out of the home page.
-DEVELOPERS = ("Releases", "How the tests work")
+DEVELOPERS = ("How the tests work",)
 LINK = re.compile(r"(?<!!)\[((?:!\[[^\]]*\]\([^)]*\))|[^\]]*)\]\(([^)\s]+)\)")
 BADGE_LINK = re.compile(r"^!\[([^\]]*)\]\(https?://[^)]*\)$")  # an image from elsewhere
 
@@ -93,7 +93,8 @@ def home_page(readme: str) -> str:
         if not skip_below:
             kept.append(line)
     names = " and ".join(f'"{name}"' for name in DEVELOPERS)
-    return ("".join(kept).rstrip() + f"\n\nFor the series' developers: {names}, in the "
+    return ("".join(kept).rstrip() + f"\n\nFor the series' developers: {names} (what a green "
+            f"`make test` means, the browser tests), in the "
             f"[README on GitHub]({generate.github_url('README.md')}).\n")
 
 

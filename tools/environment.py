@@ -32,9 +32,17 @@ def lesson_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+READ_OUT = "MNIST_NN_READ_OUT"  # helpers.plots.read_out: printed alt text, never stored
+
+
 def apply() -> None:
-    """Add the lessons' variables to this process's environment (kernels it starts inherit them)."""
+    """Add the lessons' variables to this process's environment (kernels it starts inherit them).
+
+    Outputs made or checked here (make outputs, make test, the browser tests) never hold the
+    alt text read-out lines of ``$MNIST_NN_READ_OUT``, a reader's setting: it is removed.
+    """
     os.environ.update(lesson_environment())
+    os.environ.pop(READ_OUT, None)
 
 
 def main() -> int:

@@ -65,6 +65,12 @@ def github_url(path: str) -> str:
     return f"{repo_url()}/blob/{ref()}/{path}"
 
 
+def site_url() -> str:
+    """Return the GitHub Pages address of the series' website (.github/workflows/pages.yml)."""
+    owner, name = repo_url().removeprefix("https://github.com/").split("/")
+    return f"https://{owner}.github.io/{name}/"
+
+
 def colab_url(file: str) -> str:
     """Return the 'Open in Colab' address of a lesson."""
     owner_repo = repo_url().removeprefix("https://github.com/")
@@ -249,7 +255,10 @@ def update_readme(text: str, items: list[dict]) -> str:
     pattern = re.compile(re.escape(TABLE_START) + r".*?" + re.escape(TABLE_END), re.S)
     if not pattern.search(text):
         raise ManifestError(f"README.md has no {TABLE_START} ... {TABLE_END} markers")
-    return pattern.sub(lambda _: f"{TABLE_START}\n{readme_table(items)}\n{TABLE_END}", text)
+    website = (f"\n\nThe same lessons as a website, with search and every figure described: "
+               f"[the series' website]({site_url()}) (`make book` builds it).")
+    return pattern.sub(lambda _: f"{TABLE_START}\n{readme_table(items)}{website}\n{TABLE_END}",
+                       text)
 
 
 def planned_changes() -> dict[Path, str]:

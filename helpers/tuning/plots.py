@@ -24,17 +24,16 @@ def _tick(param: str, value: Any) -> str:
 
 
 def _sweep_text(rows: list[Mapping[str, Any]], param: str, label: str) -> str:
-    """Return what a sweep's plot shows: its values, the best and worst (mean) accuracy, times."""
+    """Return what a sweep's plot shows: each value's (mean) accuracy, no ranking, the times."""
     stats = spread(rows, param)
     runs = max(s_["runs"] for s_ in stats)
-    top, low = max(stats, key=lambda s_: s_["mean"]), min(stats, key=lambda s_: s_["mean"])
     secs = sorted({f"{r['seconds']:.1f}" for r in rows}, key=float)
     mean = "mean " if runs > 1 else ""
+    each = ", ".join(f"{_tick(param, s_[param])} {s_['mean']:.3f}" for s_ in stats)
     return (f"validation accuracy (left) and training time (right) for {label} "
             f"{', '.join(_tick(param, s_[param]) for s_ in stats)}"
             f"{f', each run {runs} times' if runs > 1 else ''}. The {mean}validation accuracy "
-            f"ranges from {low['mean']:.3f} at {_tick(param, low[param])} to {top['mean']:.3f} "
-            f"at {_tick(param, top[param])}; "
+            f"of each: {each}; "
             + (f"a run took {secs[0]} to {secs[-1]} s." if len(secs) > 1
                else f"each run took {secs[0]} s."))
 
