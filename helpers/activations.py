@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers import scratch, validate
-from helpers.plots import describe
+from helpers.plots import _spoken, describe
 
 if TYPE_CHECKING:
     import keras
@@ -418,11 +418,7 @@ def plot_gradient_norms(norms: Mapping[str, Any],
     ax.set_ylabel("norm of dLoss/dW")
     ax.set_title(title)
     ax.legend()
-    def said(value: float) -> str:  # 0.0000011, not 1.1e-06: a screen reader reads it out
-        return np.format_float_positional(value, precision=2, unique=False, fractional=False,
-                                          trim="-")
-
-    ends = "; ".join(f"{label} {said(v[0])} at layer 1 and {said(v[-1])} at layer {len(v)}, "
+    ends = "; ".join(f"{label} {_spoken(v[0])} at layer 1 and {_spoken(v[-1])} at layer {len(v)}, "
                      "the last" for label, v in ((k, _values(v)) for k, v in norms.items()))
     return describe(fig, f"{title}: line chart, on a log scale, of the gradient norm of each "
                     f"layer's weights (layer 1 next to the input) for {len(norms)} "

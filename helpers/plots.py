@@ -76,6 +76,12 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:.3g}"
 
 
+def _spoken(value: float, digits: int = 2) -> str:
+    """Return a number in decimals to ``digits`` significant digits: 0.0000011, never 1.1e-06."""
+    return np.format_float_positional(float(value), precision=digits, unique=False,
+                                      fractional=False, trim="-")
+
+
 def _titled(title: str | None, text: str) -> str:
     """Return ``text`` preceded by ``title`` and a colon, when there is a title."""
     return f"{title}: {text}" if title else text
@@ -466,10 +472,8 @@ def hidden_weights(W: np.ndarray, n: int = 8, title: str | None = None) -> Figur
            f"positive and blue negative, on one scale from {-limit:.2g} to {limit:.2g}.")
     if n > 1:
         spread = float(np.abs(W[:, 1:n] - W[:, :1]).max())
-        said = np.format_float_positional(spread, precision=2, unique=False, fractional=False,
-                                          trim="-")
         alt += (f" Units 0 to {n - 1} have exactly the same weights." if spread == 0 else
-                f" Units 1 to {n - 1} differ from unit 0 by at most {said}.")
+                f" Units 1 to {n - 1} differ from unit 0 by at most {_spoken(spread)}.")
     return describe(fig, _titled(title, alt))
 
 
